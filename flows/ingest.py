@@ -1,0 +1,229 @@
+"""The ``ingest`` flow: discover -> fetch -> extract/parse/normalise -> load, in batches.
+
+Thin Prefect wiring over plain functions (``kabar.pipeline``, ``extractors``, ``warehouse``):
+
+* one ``discover`` task for all feeds/sitemaps (conditional GET, retried only on transient errors);
+* per batch of ``batch_size`` URLs: ``fetch-batch`` (httpx, async, polite), ``extract-batch``
+  (process pool, both cores), ``load-batch`` (one DuckDB transaction).  The next batch downloads
+  while the current one is extracted.  Never one task per article.
+* crash safety: every discovered URL is written ``pending`` before any fetch, and flipped to
+  done/failed in the same transaction that loads its row, so a killed run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
+
+import warehouse
+from extractors.errors import is_transient
+from extractors.models import ArticleRow, FailureRow, FetchResult, SourceSpec
+from fetchers import FetchConfig
+from kabar.fetchloop import BackgroundFetcher
+from kabar.pipeline import DiscoverOutcome, discover_documents, jobs_for_batch, resolve_specs, source_key
+from kabar.settings import Settings, load_settings
+from kabar.workers import ExtractionPool
+
+COUNT_KEYS = ("discovered", "new_urls", "fetched", "new", "updated", "unchanged", "failed", "not_modified")
+
+
+def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
+    try:
+        exc = state.result(raise_on_failure=False)
+    except Exception as e:  # pragma: no cover - defensive
+        exc = e
+    return isinstance(exc, BaseException) and is_transient(exc)
+
+
+@task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_transient)
+def discover_task(fetcher: BackgroundFetcher, specs: list[SourceSpec], feed_state: dict) -> DiscoverOutcome:
+    outcome = discover_documents(fetcher, specs, feed_state)
+    get_run_logger().info(
+        "discovered %d article URLs from %d feed/sitemap documents (%d unchanged: 304), %d discovery errors",
+        len(outcome.refs), outcome.documents, outcome.not_modified, len(outcome.failures),
+    )
+    return outcome
+
+
+@task(name="fetch-batch", cache_policy=NO_CACHE)
+def fetch_task(fetcher: BackgroundFetcher, urls: list[str]) -> list[FetchResult]:
+    return fetcher.fetch_many(urls, kind="page")
+
+
+@task(name="extract-batch", cache_policy=NO_CACHE)
+def extract_task(pool: ExtractionPool, jobs: list) -> list[ArticleRow | FailureRow]:
+    return pool.map(jobs)
+
+
+@task(name="load-batch", cache_policy=NO_CACHE)
+def load_task(con: Any, run_id: str, articles: list[ArticleRow], failures: list[FailureRow],
+              fetches: list[FetchResult]) -> Any:
+    return warehouse.load_batch(con, run_id=run_id, articles=articles, failures=failures, fetches=fetches)
+
+
+def _merge(target: dict[str, Counter[str]], per_source: dict[str, dict[str, int]] | None) -> None:
+    for src, counts in (per_source or {}).items():
+        target[src].update({k: int(v) for k, v in counts.items()})
+
+
+@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=3), log_prints=False)
+def ingest(
+    warehouse_path: str = "kabar.duckdb",
+    sources: list[str] | None = None,
+    feeds: list[str] | None = None,
+    sitemaps: list[str] | None = None,
+    urls: list[str] | None = None,
+    urls_file: str | None = None,
+    refresh: bool = False,
+    allow_private: bool = False,
+    allowed_hosts: list[str] | None = None,
+    max_urls: int | None = None,
+    batch_size: int | None = None,
+    workers: int | None = None,
+    base_url: str | None = None,
+    lock_wait: float = 0.0,
+) -> dict[str, Any]:
+    """Ingest new articles from the configured (or the given ad-hoc) sources into the warehouse."""
+    logger = get_run_logger()
+    settings: Settings = load_settings(
+        warehouse=Path(warehouse_path), allow_private=allow_private or None, batch_size=batch_size, workers=workers
+    )
+    if allowed_hosts:
+        settings = settings.model_copy(update={"allowed_hosts": tuple(allowed_hosts)})
+    fetch_config = FetchConfig.from_settings(settings)
+    specs = resolve_specs(sources=sources, feeds=feeds, sitemaps=sitemaps, urls=urls, urls_file=urls_file,
+                          base_url=base_url)
+    specs_by_id: dict[str | None, SourceSpec] = {s.source_id: s for s in specs}
+
+    from prefect.runtime import flow_run
+
+    flow_run_id = str(flow_run.id) if flow_run.id else None
+    run_id = flow_run_id or str(uuid.uuid4())
+    t0 = time.monotonic()
+    totals: Counter[str] = Counter()
+    per_source: dict[str, Counter[str]] = defaultdict(Counter)
+    params = {"sources": [s.source_id for s in specs], "refresh": refresh, "max_urls": max_urls}
+
+    with warehouse.open_warehouse(settings.warehouse, wait=lock_wait) as con:
+        warehouse.start_run(con, run_id=run_id, flow_run_id=flow_run_id, flow_name="ingest", parameters=params)
+        state = "failed"
+        try:
+            with BackgroundFetcher(fetch_config) as fetcher, ExtractionPool(
+                settings.workers, timeout=settings.extract_timeout
+            ) as pool:
+                # ---- discover
+                doc_urls = [u for s in specs for u in (*s.feeds, *s.sitemaps)]
+                feed_state = warehouse.get_feed_state(con, doc_urls) if not refresh else {}
+                outcome = discover_task(fetcher, quote(specs), feed_state)
+                warehouse.set_feed_state(con, outcome.feed_updates)
+                stats = warehouse.record_discovered(con, run_id, outcome.refs)
+                if outcome.failures or outcome.fetches:
+                    warehouse.load_batch(con, run_id=run_id, articles=[], failures=outcome.failures,
+                                         fetches=outcome.fetches, keep_raw=False)
+                totals["discovered"] = len(outcome.refs)
+                totals["not_modified"] = outcome.not_modified
+                totals["new_urls"] = int(getattr(stats, "new", 0))
+                for src, n in outcome.per_source_refs.items():
+                    per_source[src]["discovered"] += n
+                for f in outcome.failures:
+                    per_source[source_key(f.source_id)]["failed"] += 1
+                    per_source[source_key(f.source_id)][f"failed:{f.error_class}"] += 1
+                totals["failed"] += len(outcome.failures)
+
+                # ---- fetch / extract / load, batch by batch
+                source_ids = [s.source_id for s in specs]
+                pending = warehouse.pending_urls(con, source_ids=source_ids, refresh=refresh,
+                                                 limit=max_urls or None)
+                meta = {p.url: (p.source_id, p.feed_published, p.feed_title) for p in pending}
+                batches = [pending[i : i + settings.batch_size] for i in range(0, len(pending), settings.batch_size)]
+                logger.info("%d URLs to fetch in %d batches of up to %d", len(pending), len(batches),
+                            settings.batch_size)
+                next_fetch = fetch_task.submit(fetcher, quote([p.url for p in batches[0]])) if batches else None
+                for i in range(len(batches)):
+                    assert next_fetch is not None
+                    results: list[FetchResult] = next_fetch.result()
+                    next_fetch = (fetch_task.submit(fetcher, quote([p.url for p in batches[i + 1]]))
+                                  if i + 1 < len(batches) else None)
+                    jobs, fetch_failures = jobs_for_batch(results, specs_by_id, meta)
+                    outcomes = extract_task(pool, quote(jobs)) if jobs else []
+                    articles = [o for o in outcomes if isinstance(o, ArticleRow)]
+                    failures = fetch_failures + [o for o in outcomes if isinstance(o, FailureRow)]
+                    bstats = load_task(con, run_id, quote(articles), quote(failures), quote(results))
+                    totals["fetched"] += sum(1 for r in results if r.ok)
+                    for k in ("new", "updated", "unchanged", "failed"):
+                        totals[k] += int(getattr(bstats, k, 0))
+                    _merge(per_source, getattr(bstats, "per_source", None))
+                    for f in failures:
+                        per_source[source_key(f.source_id)][f"failed:{f.error_class}"] += 1
+                    for r in results:
+                        if r.ok:
+                            per_source[source_key(meta.get(r.url, (None,))[0])]["fetched"] += 1
+                    logger.info("batch %d/%d: %d fetched, %d articles, %d failed", i + 1, len(batches),
+                                sum(1 for r in results if r.ok), len(articles), len(failures))
+            state = "completed"
+        finally:
+            counts = {k: int(totals.get(k, 0)) for k in COUNT_KEYS}
+            rows = _per_source_rows(per_source)
+            warehouse.finish_run(con, run_id=run_id, state=state, counts=counts, per_source=rows)
+
+    duration = time.monotonic() - t0
+    summary = {"run_id": run_id, "flow_run_id": flow_run_id, "state": state, "duration_s": round(duration, 2),
+               **counts, "per_source": rows}
+    _artifacts(summary, rows)
+    return summary
+
+
+def _per_source_rows(per_source: dict[str, Counter[str]]) -> list[dict[str, Any]]:
+    rows = []
+    for src in sorted(per_source):
+        c = per_source[src]
+        kinds = ", ".join(f"{k.split(':', 1)[1]}={v}" for k, v in sorted(c.items()) if k.startswith("failed:"))
+        rows.append({
+            "source": src,
+            "discovered": c.get("discovered", 0),
+            "fetched": c.get("fetched", 0),
+            "new": c.get("new", 0),
+            "updated": c.get("updated", 0),
+            "unchanged": c.get("unchanged", 0),
+            "failed": c.get("failed", 0),
+            "failure_kinds": kinds,
+        })
+    return rows
+
+
+def _artifacts(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:
+    create_table_artifact(
+        key="ingest-per-source",
+        table=list(rows) or [{"source": "(none)", "discovered": 0}],
+        description=f"Per-source counts of ingest run {summary['run_id']}",
+    )
+    md = [
+        f"# Ingest run `{summary['run_id']}`",
+        "",
+        f"State **{summary['state']}** in {summary['duration_s']} s.",
+        "",
+        "| discovered | new URLs | fetched | new | updated | unchanged | failed | feeds 304 |",
+        "|---|---|---|---|---|---|---|---|",
+        "| {discovered} | {new_urls} | {fetched} | {new} | {updated} | {unchanged} | {failed} | {not_modified} |".format(
+            **summary
+        ),
+    ]
+    broken = [r["source"] for r in rows if r.get("failed") and not (r.get("new") or r.get("unchanged") or r.get("updated"))]
+    if broken:
+        md += ["", "**Warning:** sources with failures and no articles this run: " + ", ".join(broken)]
+    create_markdown_artifact(key="ingest-summary", markdown="\n".join(md), description="Ingest run summary")
+
+
+def run_started_at() -> datetime:  # small seam for tests
+    return datetime.now(UTC)

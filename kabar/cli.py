@@ -1,0 +1,326 @@
+"""``kabar``: the command line.
+
+    kabar demo                      serve the bundled demo site on 127.0.0.1 and ingest it
+    kabar ingest [--feed URL ...]   ingest the configured sources (seeds/sources.csv) or ad-hoc ones
+    kabar sql "SELECT ..."          read-only SQL over the warehouse
+    kabar parse [--html] < article  attribution + dates of one article (or --jsonl many)
+    kabar reparse                   re-run extraction/parsers over stored raw pages (no network)
+    kabar server start|status|stop  the managed local Prefect server (UI)
+    kabar serve                     run the scheduled deployments (ingest every 15 min, daily maintenance)
+    kabar runs | kabar status       recent runs / source health, from the warehouse
+
+Prefect is imported only by the commands that run flows, after the server is settled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+DEFAULT_WAREHOUSE = "kabar.duckdb"
+
+
+def _warehouse_path(args: argparse.Namespace) -> Path:
+    return Path(args.warehouse or os.environ.get("KABAR_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
+
+
+def _add_warehouse(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--warehouse",
+        metavar="PATH",
+        help=f"DuckDB warehouse file (default: $KABAR_WAREHOUSE or ./{DEFAULT_WAREHOUSE})",
+    )
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    _add_warehouse(p)
+    p.add_argument("--refresh", action="store_true", help="refetch articles already in the warehouse and ignore feed validators")
+    p.add_argument("--allow-private", action="store_true",
+                   help="allow loopback/private-network URLs (off by default: SSRF guard)")
+    p.add_argument("--max-urls", type=int, metavar="N", help="fetch at most N pending URLs this run")
+    p.add_argument("--batch-size", type=int, metavar="N", help="URLs per fetch/extract/load batch (default 200)")
+    p.add_argument("--workers", type=int, metavar="N", help="extraction processes (default: number of cores)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait up to SECONDS for another run's warehouse lock (default: stop at once)")
+    p.add_argument("--port", type=int, default=None, metavar="PORT",
+                   help="port of the managed local Prefect server (default 4200)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kabar",
+        description="Kabar: scheduled news ingestion (feeds/sitemaps -> clean text, attribution, dates -> DuckDB).",
+        epilog="Without PREFECT_API_URL, flow commands start (or reuse) a local Prefect server with its data beside "
+        "the warehouse and leave it running for the UI; `kabar server stop` stops it.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="serve the bundled demo news site on 127.0.0.1 and ingest it (offline)",
+                       description="Serve seeds/demo_site on 127.0.0.1 and run the real ingest flow against it.")
+    _add_run_options(p)
+    p.add_argument("--site-port", type=int, default=None, metavar="PORT",
+                   help="port for the demo site (default 8765; fixed so re-runs see the same URLs)")
+
+    p = sub.add_parser("ingest", help="ingest the configured sources, or ad-hoc feeds/sitemaps/URLs",
+                       description="Run the ingest flow. With no --feed/--sitemap/--url/--urls-file it ingests the "
+                       "sources of seeds/sources.csv (optionally only --source ID ...).")
+    _add_run_options(p)
+    p.add_argument("--source", action="append", metavar="ID", help="only this configured source (repeatable)")
+    p.add_argument("--feed", action="append", metavar="URL", help="an RSS/Atom feed (repeatable)")
+    p.add_argument("--sitemap", action="append", metavar="URL", help="a sitemap, sitemap index or Google News sitemap (repeatable)")
+    p.add_argument("--url", action="append", metavar="URL", help="an article URL (repeatable)")
+    p.add_argument("--urls-file", metavar="FILE", help="a file with one article URL per line")
+    p.add_argument("--allowed-host", action="append", metavar="HOST[:PORT]",
+                   help="exempt one host from the private-address guard (repeatable)")
+
+    p = sub.add_parser("sql", help="run read-only SQL against the warehouse",
+                       description="Run one SQL statement on a read-only connection and print the result.")
+    _add_warehouse(p)
+    p.add_argument("query", help='e.g. "SELECT title, outlet, published_at FROM articles"')
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = sub.add_parser("parse", help="parse one article (stdin) or JSON lines: attribution and dates",
+                       description="Read one article text (or HTML with --html) on stdin and print one JSON object "
+                       "with the attribution label fields, published_at and the dates named in the text. With --jsonl, "
+                       'read lines {"id","url","text"|"html","published"?} and write one JSON line per input.')
+    p.add_argument("--html", action="store_true", help="stdin is HTML: extract the main text first")
+    p.add_argument("--url", help="the article's URL (outlet, CNA-style decisions, URL dates)")
+    p.add_argument("--published", metavar="ISO", help="publication time (reference for relative dates)")
+    p.add_argument("--outlet", help="publishing outlet, if known")
+    p.add_argument("--language", help="language code (id, en, ...)")
+    p.add_argument("--tz", help="the source's IANA time zone (default: from the URL's source, or by language)")
+    p.add_argument("--jsonl", action="store_true", help="JSON lines in, JSON lines out")
+
+    p = sub.add_parser("reparse", help="re-run extraction and parsers over stored raw pages (no network)")
+    _add_warehouse(p)
+    p.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
+    p.add_argument("--workers", type=int, metavar="N")
+    p.add_argument("--port", type=int, default=None, metavar="PORT")
+
+    p = sub.add_parser("server", help="manage the local Prefect server (UI on 127.0.0.1:4200)")
+    p.add_argument("action", choices=("start", "status", "stop"))
+    _add_warehouse(p)
+    p.add_argument("--port", type=int, default=None)
+
+    p = sub.add_parser("serve", help="run scheduled deployments: ingest every 15 min, daily maintenance")
+    _add_warehouse(p)
+    p.add_argument("--interval", type=float, default=15.0, metavar="MINUTES", help="ingest interval (default 15)")
+    p.add_argument("--port", type=int, default=None)
+
+    p = sub.add_parser("runs", help="recent runs from the warehouse")
+    _add_warehouse(p)
+    p.add_argument("--limit", type=int, default=20)
+
+    p = sub.add_parser("status", help="source health from the warehouse")
+    _add_warehouse(p)
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------
+def _settle_prefect(warehouse: Path, port: int | None) -> None:
+    """Point this process at a Prefect server: $PREFECT_API_URL, or the managed local one."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    from kabar.server import ensure_server, prefect_home_for, server_env
+
+    home = prefect_home_for(warehouse)
+    info = ensure_server(home, port or int(os.environ.get("KABAR_PREFECT_PORT", "4200")),
+                         echo=lambda m: print(m, file=sys.stderr))
+    os.environ.update(server_env(home, _port_of(info.api_url)))
+    verb = "started" if info.started else "reusing"
+    print(f"Prefect server ({verb}): UI {info.ui_url}", file=sys.stderr)
+
+
+def _port_of(api_url: str) -> int:
+    return int(api_url.split(":")[-1].split("/")[0])
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=False)
+    t = Table(title=f"ingest {summary['state']} in {summary['duration_s']} s")
+    for col in ("source", "discovered", "fetched", "new", "updated", "unchanged", "failed", "failure_kinds"):
+        t.add_column(col, justify="left" if col in ("source", "failure_kinds") else "right")
+    for r in summary["per_source"]:
+        t.add_row(*(str(r.get(c, "")) for c in ("source", "discovered", "fetched", "new", "updated", "unchanged",
+                                                 "failed", "failure_kinds")))
+    console.print(t)
+    api = os.environ.get("PREFECT_UI_URL") or os.environ.get("PREFECT_API_URL", "").removesuffix("/api")
+    if summary.get("flow_run_id") and api:
+        console.print(f"Flow run: {api}/runs/flow-run/{summary['flow_run_id']}")
+
+
+def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
+    warehouse = _warehouse_path(args)
+    _settle_prefect(warehouse, args.port)
+    from extractors.errors import WarehouseError
+    from flows.ingest import ingest
+
+    kwargs: dict[str, Any] = dict(
+        warehouse_path=str(warehouse),
+        refresh=args.refresh,
+        allow_private=args.allow_private,
+        max_urls=args.max_urls,
+        batch_size=args.batch_size,
+        workers=args.workers,
+        lock_wait=args.wait,
+    )
+    try:
+        if demo:
+            from kabar.demo import DEFAULT_DEMO_PORT, DemoSite
+
+            with DemoSite(args.site_port or DEFAULT_DEMO_PORT) as site:
+                print(f"Demo site: {site.base}/", file=sys.stderr)
+                summary = ingest(sources=["demo"], base_url=site.base, allowed_hosts=[site.host_port], **kwargs)
+        else:
+            summary = ingest(
+                sources=args.source, feeds=args.feed, sitemaps=args.sitemap, urls=args.url,
+                urls_file=args.urls_file, allowed_hosts=args.allowed_host, **kwargs,
+            )
+    except WarehouseError as exc:
+        print(f"kabar: {exc}", file=sys.stderr)
+        return 3
+    except KeyError as exc:
+        print(f"kabar: {exc.args[0]}", file=sys.stderr)
+        return 2
+    _print_summary(summary)
+    return 0 if summary["state"] == "completed" else 1
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from extractors.errors import WarehouseError
+    from warehouse import query_readonly
+
+    try:
+        columns, rows = query_readonly(_warehouse_path(args), args.query)
+    except WarehouseError as exc:
+        print(f"kabar: {exc}", file=sys.stderr)
+        return 3
+    except Exception as exc:  # DuckDB errors: show them plainly
+        print(f"kabar: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        for r in rows:
+            print(json.dumps(dict(zip(columns, r, strict=False)), default=str, ensure_ascii=False))
+    elif args.format == "csv":
+        import csv
+
+        w = csv.writer(sys.stdout)
+        w.writerow(columns)
+        w.writerows(rows)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(*columns)
+        for r in rows:
+            t.add_row(*("" if v is None else str(v) for v in r))
+        Console().print(t)
+        print(f"{len(rows)} row(s)")
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from kabar.parsecmd import parse_record
+
+    if args.jsonl:
+        for line in sys.stdin:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                print(json.dumps({"id": None, "error": f"invalid JSON: {exc}"}), flush=True)
+                continue
+            out = parse_record(rec, defaults=args)
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        return 0
+    data = sys.stdin.buffer.read()
+    rec: dict[str, Any] = {"url": args.url, "published": args.published}
+    if args.html:
+        rec["html"] = data
+    else:
+        rec["text"] = data.decode("utf-8", errors="replace")
+    out = parse_record(rec, defaults=args)
+    out.pop("id", None)
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0 if "error" not in out else 1
+
+
+def cmd_reparse(args: argparse.Namespace) -> int:
+    warehouse = _warehouse_path(args)
+    _settle_prefect(warehouse, args.port)
+    from flows.reparse import reparse
+
+    summary = reparse(warehouse_path=str(warehouse), sources=args.source, workers=args.workers)
+    print(json.dumps(summary, default=str, indent=2))
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from kabar.server import server_command
+
+    port = args.port or int(os.environ.get("KABAR_PREFECT_PORT", "4200"))
+    return server_command(args.action, _warehouse_path(args), port)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    warehouse = _warehouse_path(args)
+    _settle_prefect(warehouse, args.port)
+    from kabar.serve import serve_command
+
+    return serve_command(warehouse, interval_minutes=args.interval)
+
+
+def cmd_report(args: argparse.Namespace, which: str) -> int:
+    from kabar.reports import print_runs, print_status
+
+    if which == "runs":
+        return print_runs(_warehouse_path(args), limit=args.limit)
+    return print_status(_warehouse_path(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.command == "demo":
+        args.allow_private = False  # the demo allows only its own server (allowed_hosts)
+        return cmd_ingest(args, demo=True)
+    if args.command == "ingest":
+        return cmd_ingest(args)
+    if args.command == "sql":
+        return cmd_sql(args)
+    if args.command == "parse":
+        return cmd_parse(args)
+    if args.command == "reparse":
+        return cmd_reparse(args)
+    if args.command == "server":
+        return cmd_server(args)
+    if args.command == "serve":
+        return cmd_serve(args)
+    if args.command in ("runs", "status"):
+        return cmd_report(args, args.command)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,236 @@
+"""Plain-Python stage glue the Prefect flow calls (no Prefect here, so it is testable alone).
+
+    discover_documents : feeds/sitemaps (conditional GET) -> ArticleRefs, feed-state updates, errors
+    jobs_for_batch     : FetchResults -> PageJobs for the workers, FailureRows for failed fetches
+    resolve_specs      : CLI/flow parameters -> the SourceSpecs of this run
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from extractors.discover import parse_document, parse_url_list
+from extractors.models import ArticleRef, FailureRow, FetchResult, SourceSpec
+from extractors.normalise import PageJob
+from extractors.sources import load_sources
+from extractors.urls import canonicalize_url, url_host
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+MAX_SITEMAP_DOCUMENTS = 200  # per source per run: a guard against sitemap-index loops and fan-out
+
+
+class FetchesMany(Protocol):
+    def fetch_many(self, urls: Sequence[str], *, kind: str = ..., conditional: object = ...) -> list[FetchResult]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStateUpdate:
+    document_url: str
+    etag: str | None
+    last_modified: str | None
+    status: int | None
+    error: str | None
+
+
+@dataclass
+class DiscoverOutcome:
+    refs: list[ArticleRef] = field(default_factory=list)
+    feed_updates: list[FeedStateUpdate] = field(default_factory=list)
+    failures: list[FailureRow] = field(default_factory=list)
+    fetches: list[FetchResult] = field(default_factory=list)
+    documents: int = 0
+    not_modified: int = 0
+    per_source_refs: dict[str, int] = field(default_factory=dict)
+
+
+def source_key(source_id: str | None) -> str:
+    return source_id or "(ad hoc)"
+
+
+def substitute_base(spec: SourceSpec, base: str) -> SourceSpec:
+    """Replace ``{BASE}`` in a source's URLs (the demo site's address is known only at run time)."""
+
+    def sub(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v.replace("{BASE}", base.rstrip("/")) for v in values)
+
+    return SourceSpec(
+        source_id=spec.source_id,
+        name=spec.name,
+        homepage=spec.homepage.replace("{BASE}", base.rstrip("/")),
+        feeds=sub(spec.feeds),
+        sitemaps=sub(spec.sitemaps),
+        urls=sub(spec.urls),
+        language=spec.language,
+        country=spec.country,
+        timezone=spec.timezone,
+        outlet=spec.outlet,
+    )
+
+
+def resolve_specs(
+    *,
+    sources: Sequence[str] | None,
+    feeds: Sequence[str] | None,
+    sitemaps: Sequence[str] | None,
+    urls: Sequence[str] | None,
+    urls_file: str | None,
+    base_url: str | None = None,
+    sources_csv: Path | None = None,
+) -> list[SourceSpec]:
+    """The sources of a run: ad-hoc ones when any are given, else the configured ones."""
+    configured = list(load_sources(sources_csv))
+    if base_url:
+        configured = [substitute_base(s, base_url) for s in configured]
+    by_id = {s.source_id: s for s in configured}
+    adhoc_urls = list(urls or [])
+    if urls_file:
+        adhoc_urls += [r.url for r in parse_url_list(Path(urls_file).read_text(encoding="utf-8"))]
+    if feeds or sitemaps or adhoc_urls:
+        # group ad-hoc documents by host; a host that belongs to a configured source borrows its settings
+        by_host = {url_host(s.homepage): s for s in configured if s.homepage and "{BASE}" not in s.homepage}
+        groups: dict[str, dict[str, list[str]]] = {}
+        for kind, values in (("feeds", feeds or []), ("sitemaps", sitemaps or []), ("urls", adhoc_urls)):
+            for v in values:
+                groups.setdefault(url_host(v), {"feeds": [], "sitemaps": [], "urls": []})[kind].append(v)
+        specs = []
+        for host, g in groups.items():
+            known = by_host.get(host) or by_host.get(host.removeprefix("www."))
+            specs.append(
+                SourceSpec(
+                    source_id=known.source_id if known else f"adhoc:{host}",
+                    name=known.name if known else host,
+                    homepage=known.homepage if known else f"http://{host}/",
+                    feeds=tuple(g["feeds"]),
+                    sitemaps=tuple(g["sitemaps"]),
+                    urls=tuple(g["urls"]),
+                    language=known.language if known else "en",
+                    country=known.country if known else "",
+                    timezone=known.timezone if known else "UTC",
+                    outlet=known.outlet if known else "",
+                )
+            )
+        return specs
+    if sources:
+        missing = [s for s in sources if s not in by_id]
+        if missing:
+            raise KeyError(f"unknown source id(s): {', '.join(missing)} (see seeds/sources.csv)")
+        return [by_id[s] for s in sources]
+    return [s for s in configured if s.source_id != "demo"]
+
+
+def discover_documents(
+    fetcher: FetchesMany,
+    specs: Sequence[SourceSpec],
+    feed_state: dict[str, tuple[str | None, str | None]],
+) -> DiscoverOutcome:
+    """Fetch every feed/sitemap of ``specs`` (conditionally) and parse them into article refs."""
+    out = DiscoverOutcome()
+    now = datetime.now(UTC)
+    for spec in specs:
+        key = source_key(spec.source_id)
+        refs: list[ArticleRef] = [
+            ArticleRef(url=u, discovered_via="url", discovered_from="cli", source_id=spec.source_id) for u in spec.urls
+        ]
+        seen: set[str] = set()
+        frontier = [u for u in (*spec.feeds, *spec.sitemaps)]
+        while frontier and len(seen) < MAX_SITEMAP_DOCUMENTS:
+            batch = [u for u in dict.fromkeys(frontier) if u not in seen][: MAX_SITEMAP_DOCUMENTS - len(seen)]
+            frontier = []
+            if not batch:
+                break
+            seen.update(batch)
+            results = fetcher.fetch_many(batch, kind="feed", conditional={u: feed_state.get(u, (None, None)) for u in batch})
+            for res in results:
+                out.documents += 1
+                out.fetches.append(res)
+                if res.not_modified:
+                    out.not_modified += 1
+                    out.feed_updates.append(FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None))
+                    continue
+                if not res.ok:
+                    out.failures.append(
+                        FailureRow(res.url, spec.source_id, "discover", res.error_class or "fetch_error",
+                                   res.error or "feed could not be fetched", res.transient, now)
+                    )
+                    out.feed_updates.append(FeedStateUpdate(res.url, None, None, res.status, res.error))
+                    continue
+                doc = parse_document(res.body, document_url=res.final_url or res.url, source_id=spec.source_id)
+                if doc.error:
+                    out.failures.append(
+                        FailureRow(res.url, spec.source_id, "discover", "malformed_feed", doc.error, False, now)
+                    )
+                    # forget the validators so a fixed document is fetched in full next time
+                    out.feed_updates.append(FeedStateUpdate(res.url, None, None, res.status, doc.error))
+                    continue
+                out.feed_updates.append(FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None))
+                refs.extend(doc.refs)
+                frontier.extend(c for c in doc.child_sitemaps if c not in seen)
+        # de-duplicate within the source by canonical URL, keeping the richest ref (with a date/title)
+        best: dict[str, ArticleRef] = {}
+        for r in refs:
+            try:
+                c = canonicalize_url(r.url)
+            except ValueError:
+                out.failures.append(FailureRow(r.url, spec.source_id, "discover", "invalid_url",
+                                               f"not a valid http(s) URL: {r.url!r}", False, now))
+                continue
+            prev = best.get(c)
+            if prev is None or (prev.published is None and r.published is not None):
+                best[c] = r
+        out.refs.extend(best.values())
+        out.per_source_refs[key] = len(best)
+    return out
+
+
+def jobs_for_batch(
+    results: Sequence[FetchResult],
+    specs_by_id: dict[str | None, SourceSpec],
+    meta: dict[str, tuple[str | None, datetime | None, str | None]],
+) -> tuple[list[PageJob], list[FailureRow]]:
+    """Split fetch results into extraction jobs and recorded fetch failures.
+
+    ``meta`` maps the requested URL to (source_id, feed_published, feed_title).
+    """
+    jobs: list[PageJob] = []
+    failures: list[FailureRow] = []
+    for res in results:
+        source_id, feed_published, feed_title = meta.get(res.url, (None, None, None))
+        if not res.ok or res.not_modified:
+            failures.append(
+                FailureRow(res.url, source_id, "fetch", res.error_class or "fetch_error",
+                           res.error or f"HTTP {res.status}", res.transient, res.fetched_at)
+            )
+            continue
+        spec = specs_by_id.get(source_id)
+        jobs.append(
+            PageJob(
+                url=res.url,
+                canonical_url=canonicalize_url(res.url),
+                final_url=res.final_url or res.url,
+                source_id=source_id,
+                outlet=spec.outlet_name if spec else None,
+                timezone=spec.timezone if spec else "UTC",
+                language=spec.language if spec else None,
+                body=res.body,
+                text=res.text,
+                fetched_at=res.fetched_at,
+                feed_published=feed_published,
+                feed_title=feed_title,
+            )
+        )
+    return jobs, failures
+
+
+__all__ = [
+    "DiscoverOutcome",
+    "FeedStateUpdate",
+    "discover_documents",
+    "jobs_for_batch",
+    "resolve_specs",
+    "source_key",
+    "substitute_base",
+]

@@ -1,0 +1,44 @@
+"""Settings: read once (env vars with the ``KABAR_`` prefix, or CLI flags) and passed down as values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_USER_AGENT = "Kabar/0.1 (+https://github.com/kabar-news/kabar; news research ingestion)"
+
+
+class Settings(BaseSettings):
+    """All knobs of a Kabar run. Every field can be set as ``KABAR_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="KABAR_", extra="ignore")
+
+    warehouse: Path = Field(Path("kabar.duckdb"), description="DuckDB warehouse file")
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    total_timeout: float = 30.0  # per attempt, whole body
+    max_bytes: int = 5 * 1024 * 1024  # body cap after decompression
+    max_redirects: int = 10
+    max_connections: int = 32  # total concurrent requests
+    per_host_connections: int = 4
+    per_host_delay: float = 0.0  # minimum seconds between request starts to one host
+    retries: int = 2  # extra attempts for transient failures within a run
+    backoff_base: float = 0.5
+    allow_private: bool = False  # allow loopback/private addresses (demo and tests allow their own server)
+    allowed_hosts: tuple[str, ...] = ()  # host[:port] exceptions to the private-address guard
+    robots_ttl: float = 3600.0
+    batch_size: int = 200  # URLs per fetch/extract/load batch
+    workers: int = 0  # extraction processes; 0 = number of cores
+    extract_timeout: float = 60.0  # seconds for one page's extraction before the worker is killed
+    max_urls_per_source: int = 0  # 0 = no cap
+    raw_retention_days: int = 90
+    prefect_port: int = 4200
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit (non-None) overrides on top."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)  # type: ignore[arg-type]

@@ -1,0 +1,180 @@
+"""Long-lived extraction worker processes (one per core), warm and guarded.
+
+CPU-bound work (trafilatura, date and attribution parsing) runs in a pool of forked processes
+created once per flow run.  A page whose extraction raises is a ``FailureRow`` (handled inside the
+worker).  A page that *hangs* past ``timeout`` or *kills* its worker (segfault, OOM) is recorded as
+failed with a reason; the pool is rebuilt and the rest of the batch goes on.  Each worker runs under
+an address-space limit so a memory-eating page raises ``MemoryError`` instead of taking the machine.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
+from typing import Any
+
+from extractors.models import ArticleRow, FailureRow
+from extractors.normalise import PageJob, process_page
+
+Outcome = ArticleRow | FailureRow
+
+
+def _init_worker(mem_limit_bytes: int) -> None:
+    """Runs once in each worker: memory cap, then pay the import/warm-up cost once."""
+    if mem_limit_bytes > 0:
+        try:
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            limit = mem_limit_bytes if hard == resource.RLIM_INFINITY else min(mem_limit_bytes, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        except (ValueError, OSError):
+            pass
+    warm_up()
+
+
+def warm_up() -> None:
+    """Import and exercise the parsers once so the first real page pays nothing extra."""
+    from extractors.normalise import parse_text
+
+    try:
+        parse_text(
+            "JAKARTA (ANTARA) - Uji coba pada Selasa (12/11/2024).",
+            url="http://warm.up/",
+            outlet=None,
+            language="id",
+            tz="Asia/Jakarta",
+            fetched_at=datetime.now(UTC),
+        )
+    except Exception:
+        pass
+
+
+def _failure(job: PageJob, kind: str, message: str) -> FailureRow:
+    return FailureRow(job.url, job.source_id, "extract", kind, message, False, datetime.now(UTC))
+
+
+class ExtractionPool:
+    """A process pool that survives hung and crashing pages."""
+
+    def __init__(
+        self,
+        workers: int = 0,
+        *,
+        timeout: float = 60.0,
+        mem_limit_mb: int = 2048,
+        func: Callable[[PageJob], Outcome] = process_page,
+    ) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.timeout = timeout
+        self.mem_limit_bytes = mem_limit_mb * 1024 * 1024
+        self.func = func
+        self._executor: ProcessPoolExecutor | None = None
+        self.restarts = 0
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def _start(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            ctx = multiprocessing.get_context("fork")
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=ctx,
+                initializer=_init_worker,
+                initargs=(self.mem_limit_bytes,),
+            )
+        return self._executor
+
+    def _kill(self) -> None:
+        ex = self._executor
+        self._executor = None
+        if ex is None:
+            return
+        procs: dict[int, Any] = dict(getattr(ex, "_processes", None) or {})
+        for p in procs.values():
+            try:
+                p.kill()
+            except Exception:
+                pass
+        ex.shutdown(wait=False, cancel_futures=True)
+        self.restarts += 1
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> ExtractionPool:
+        self._start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- work ----------------------------------------------------------------------------
+    def map(self, jobs: Sequence[PageJob]) -> list[Outcome]:
+        """Process ``jobs``; results in input order, one per job, never raises for a page."""
+        results: dict[int, Outcome] = {}
+        todo = list(range(len(jobs)))
+        suspects: list[int] = []  # jobs that were in flight when a worker died
+        while todo or suspects:
+            if todo:
+                died = self._run(jobs, todo, results)
+                todo = []
+                suspects.extend(died)
+            else:
+                # isolate suspects one at a time: the one that breaks the pool again is the culprit
+                i = suspects.pop(0)
+                died = self._run(jobs, [i], results)
+                for j in died:
+                    results[j] = _failure(
+                        jobs[j], "worker_crashed", "extraction worker process died on this page (crash or killed)"
+                    )
+        return [results[i] for i in range(len(jobs))]
+
+    def _run(self, jobs: Sequence[PageJob], indices: list[int], results: dict[int, Outcome]) -> list[int]:
+        """Run ``indices``; fill ``results``; return indices lost to a dead worker (to retry alone)."""
+        executor = self._start()
+        futures: dict[Future[Outcome], int] = {executor.submit(self.func, jobs[i]): i for i in indices}
+        pending = set(futures)
+        lost: list[int] = []
+        last_progress = time.monotonic()
+        while pending:
+            done, pending = wait(pending, timeout=min(self.timeout, 5.0), return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                i = futures[fut]
+                try:
+                    results[i] = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    lost.append(i)
+                except Exception as exc:  # pickling errors and the like
+                    results[i] = _failure(jobs[i], "worker_error", f"{type(exc).__name__}: {exc}")
+            if done:
+                last_progress = time.monotonic()
+            if broken:
+                lost.extend(futures[f] for f in pending)
+                self._kill()
+                return lost if len(indices) > 1 else lost
+            if pending and time.monotonic() - last_progress >= self.timeout:
+                # nothing finished for `timeout` seconds: the running pages are stuck
+                running = [f for f in pending if f.running()]
+                for f in running:
+                    i = futures[f]
+                    results[i] = _failure(
+                        jobs[i], "extract_timeout", f"extraction took longer than {self.timeout:g} s; worker killed"
+                    )
+                requeue = [futures[f] for f in pending if f not in running]
+                self._kill()
+                if requeue:
+                    lost_again = self._run(jobs, requeue, results)
+                    lost.extend(lost_again)
+                return lost
+        return lost
+
+
+__all__ = ["ExtractionPool", "warm_up"]
