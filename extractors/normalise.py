@@ -140,7 +140,7 @@ def build_article(job: PageJob) -> ArticleRow:
     parsed = parse_text(
         extracted.text,
         url=job.final_url or job.url,
-        outlet=job.outlet,
+        outlet=job.outlet or extracted.sitename,
         language=language,
         tz=job.timezone,
         fetched_at=job.fetched_at,
@@ -162,7 +162,7 @@ def build_article(job: PageJob) -> ArticleRow:
     attributions = _attribution_rows(a)
     dates = _date_rows(parsed)
     title = extracted.title or job.feed_title
-    outlet = a.outlet or job.outlet
+    outlet = job.outlet or a.outlet or extracted.sitename
     payload = {
         "title": title,
         "text": extracted.text,

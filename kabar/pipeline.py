@@ -16,7 +16,7 @@ from typing import Protocol
 from extractors.discover import parse_document, parse_url_list
 from extractors.models import ArticleRef, FailureRow, FetchResult, SourceSpec
 from extractors.normalise import PageJob
-from extractors.sources import load_sources
+from extractors.sources import DEMO_SOURCES, load_sources, with_base
 from extractors.urls import canonicalize_url, url_host
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -51,26 +51,6 @@ def source_key(source_id: str | None) -> str:
     return source_id or "(ad hoc)"
 
 
-def substitute_base(spec: SourceSpec, base: str) -> SourceSpec:
-    """Replace ``{BASE}`` in a source's URLs (the demo site's address is known only at run time)."""
-
-    def sub(values: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(v.replace("{BASE}", base.rstrip("/")) for v in values)
-
-    return SourceSpec(
-        source_id=spec.source_id,
-        name=spec.name,
-        homepage=spec.homepage.replace("{BASE}", base.rstrip("/")),
-        feeds=sub(spec.feeds),
-        sitemaps=sub(spec.sitemaps),
-        urls=sub(spec.urls),
-        language=spec.language,
-        country=spec.country,
-        timezone=spec.timezone,
-        outlet=spec.outlet,
-    )
-
-
 def resolve_specs(
     *,
     sources: Sequence[str] | None,
@@ -83,8 +63,8 @@ def resolve_specs(
 ) -> list[SourceSpec]:
     """The sources of a run: ad-hoc ones when any are given, else the configured ones."""
     configured = list(load_sources(sources_csv))
-    if base_url:
-        configured = [substitute_base(s, base_url) for s in configured]
+    if base_url:  # the bundled demo site: its source row is known only with the server's address
+        configured = [with_base(s, base_url) for s in (*configured, *load_sources(DEMO_SOURCES))]
     by_id = {s.source_id: s for s in configured}
     adhoc_urls = list(urls or [])
     if urls_file:
@@ -212,7 +192,7 @@ def jobs_for_batch(
                 canonical_url=canonicalize_url(res.url),
                 final_url=res.final_url or res.url,
                 source_id=source_id,
-                outlet=spec.outlet_name if spec else None,
+                outlet=(spec.outlet or None) if spec else None,
                 timezone=spec.timezone if spec else "UTC",
                 language=spec.language if spec else None,
                 body=res.body,
@@ -232,5 +212,4 @@ __all__ = [
     "jobs_for_batch",
     "resolve_specs",
     "source_key",
-    "substitute_base",
 ]

@@ -1,0 +1,207 @@
+"""A whole ingest run against a hostile local site, and SIGKILL-then-rerun at several points.
+
+The run must finish, every good page must land, every bad URL must end with a readable recorded
+reason; a run killed at any point and run again must leave zero duplicates and zero lost URLs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.support.localsite import LocalSite
+
+pytestmark = pytest.mark.slow
+
+GOOD = 24
+
+
+def _page(i: int) -> bytes:
+    paras = "".join(
+        f"<p>Paragraf {j} dari berita nomor {i}: pemerintah kota mengumumkan rencana baru untuk "
+        f"memperbaiki jalan dan jembatan di wilayah timur, kata pejabat setempat kepada wartawan.</p>"
+        for j in range(8)
+    )
+    return (
+        f"<!doctype html><html lang='id'><head><meta charset='utf-8'><title>Berita {i}</title>"
+        f"<meta property='article:published_time' content='2024-11-{10 + i % 5:02d}T08:00:00+07:00'></head>"
+        f"<body><nav>Beranda | Nasional</nav><article><h1>Berita {i}</h1>"
+        f"<p>JAKARTA (ANTARA) - Berita nomor {i} terbit pada Selasa (12/11/2024).</p>{paras}</article>"
+        f"<footer>Hak cipta</footer></body></html>"
+    ).encode()
+
+
+def _slow(body: bytes, delay: float):
+    def handler(h):
+        time.sleep(delay)
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html; charset=utf-8")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    return handler
+
+
+def _reset(h):
+    h.close_connection = True
+    h.connection.shutdown(2)
+
+
+BAD = {
+    "/bad/404.html": (404, {"Content-Type": "text/html"}, b"<h1>gone</h1>"),
+    "/bad/410.html": (410, {"Content-Type": "text/html"}, b"<h1>gone</h1>"),
+    "/bad/doc.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4\n" + b"\0" * 2000),
+    "/bad/binary.html": (200, {"Content-Type": "text/html"}, bytes(range(256)) * 40),
+    "/bad/empty.html": (200, {"Content-Type": "text/html"}, b""),
+    "/bad/huge.html": (200, {"Content-Type": "text/html"}, b"<html><body>" + b"x" * (6 * 1024 * 1024)),
+    "/bad/bomb.html": (
+        200,
+        {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+        gzip.compress(b"<html>" + b" " * (40 * 1024 * 1024)),
+    ),
+    "/bad/private-redirect.html": (302, {"Location": "http://10.0.0.1/secret"}, b""),
+    "/bad/reset.html": _reset,
+    "/bad/nothing.html": (200, {"Content-Type": "text/html"}, b"<html><body><nav>menu</nav></body></html>"),
+}
+
+
+def _feed(site: LocalSite, paths: list[str]) -> bytes:
+    items = "".join(f"<item><title>{p}</title><link>{site.url(p)}</link></item>" for p in paths)
+    return (
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode()
+    )
+
+
+def _site(delay: float) -> LocalSite:
+    site = LocalSite()
+    good = [f"/berita/{i}.html" for i in range(GOOD)]
+    for i, p in enumerate(good):
+        site.routes[p] = _slow(_page(i), delay)
+    site.routes.update(BAD)
+    # the same article twice more, differing only by tracking parameters / fragment
+    paths = [*good, *BAD, "/berita/0.html?utm_source=x&fbclid=y", "/berita/1.html#comments"]
+    site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, _feed(site, paths))
+    site.routes["/robots.txt"] = (
+        200,
+        {"Content-Type": "text/plain"},
+        b"User-agent: *\nDisallow: /private/\n",
+    )
+    return site
+
+
+def _cmd(site: LocalSite, db: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "kabar.cli",
+        "ingest",
+        "--feed",
+        site.url("/feed.xml"),
+        "--warehouse",
+        str(db),
+        "--allowed-host",
+        f"127.0.0.1:{site.port}",
+        "--batch-size",
+        "4",
+        "--workers",
+        "2",
+        "--wait",
+        "60",
+    ]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "KABAR_READ_TIMEOUT": "2",
+            "KABAR_TOTAL_TIMEOUT": "4",
+            "KABAR_RETRIES": "1",
+            "KABAR_BACKOFF_BASE": "0.05",
+        }
+    )
+    return env
+
+
+def _state(db: Path) -> dict[str, object]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        return {
+            "articles": q("SELECT count(*) FROM articles")[0][0],
+            "distinct": q("SELECT count(DISTINCT canonical_url) FROM articles")[0][0],
+            "status": dict(q("SELECT status, count(*) FROM url_state GROUP BY status")),
+            "failed": dict(
+                q("SELECT url, error_class || ': ' || error FROM url_state WHERE status = 'failed'")
+            ),
+        }
+    finally:
+        con.close()
+
+
+def _check_final(db: Path, site: LocalSite) -> dict[str, object]:
+    st = _state(db)
+    assert st["articles"] == GOOD, st
+    assert st["distinct"] == st["articles"]
+    assert st["status"].get("pending", 0) == 0, st["status"]
+    failed = st["failed"]
+    for path in BAD:
+        reason = failed.get(site.url(path))
+        assert reason, f"{path} has no recorded failure: {failed}"
+        assert len(reason) > 12  # a readable sentence, not just a code
+    return st
+
+
+def test_hostile_site_run_finishes_and_records_every_bad_url(prefect_server, tmp_path):
+    db = tmp_path / "h.duckdb"
+    with _site(0.0) as site:
+        proc = subprocess.run(_cmd(site, db), env=_env(), capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        st = _check_final(db, site)
+        failed = st["failed"]
+        assert "private" in failed[site.url("/bad/private-redirect.html")].lower()
+        assert "404" in failed[site.url("/bad/404.html")]
+        # a re-run fetches nothing new and does not retry permanent failures
+        before = dict(site.hits)
+        proc = subprocess.run(_cmd(site, db), env=_env(), capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert _state(db)["articles"] == GOOD
+        assert site.hits["/bad/404.html"] == before["/bad/404.html"]
+        assert all(site.hits[f"/berita/{i}.html"] == before[f"/berita/{i}.html"] for i in range(GOOD))
+
+
+@pytest.mark.parametrize("kill_after_hits", [1, 8, 20])
+def test_sigkill_then_rerun_loses_nothing_and_doubles_nothing(prefect_server, tmp_path, kill_after_hits):
+    """SIGKILL once the server has served N requests (after discovery, mid-run, late), then re-run."""
+    db = tmp_path / "k.duckdb"
+    with _site(0.15) as site:
+        proc = subprocess.Popen(
+            _cmd(site, db),
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 120
+        page_hits = lambda: sum(v for k, v in site.hits.items() if k.startswith("/berita/"))  # noqa: E731
+        target = kill_after_hits
+        while time.monotonic() < deadline and proc.poll() is None:
+            if (target == 1 and site.hits["/feed.xml"] >= 1) or (target > 1 and page_hits() >= target):
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "run finished before the kill point; slow the site down"
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        time.sleep(0.5)
+        rerun = subprocess.run(_cmd(site, db), env=_env(), capture_output=True, text=True, timeout=300)
+        assert rerun.returncode == 0, rerun.stderr[-3000:]
+        _check_final(db, site)

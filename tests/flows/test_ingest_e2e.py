@@ -1,0 +1,144 @@
+"""End to end: the real ingest flow against the demo site served on 127.0.0.1, into a real DuckDB file.
+
+Runs against a real Prefect server (``prefect_server`` fixture), twice: the second run must add
+nothing and change no article, attribution or date row.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from kabar.demo import DEMO_DIR, DemoSite
+
+pytestmark = pytest.mark.slow
+
+EXPECTED = json.loads((DEMO_DIR / "EXPECTED.json").read_text(encoding="utf-8"))
+
+
+def _counts(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = {}
+        for table in ("articles", "attributions", "article_dates", "raw_pages", "url_state"):
+            out[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        out["distinct_urls"] = con.execute("SELECT count(DISTINCT canonical_url) FROM articles").fetchone()[0]
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def demo_runs(prefect_server, tmp_path_factory):
+    from flows.ingest import ingest
+
+    db = tmp_path_factory.mktemp("wh") / "kabar.duckdb"
+    with DemoSite(port=0) as site:
+        kwargs = dict(
+            warehouse_path=str(db), sources=["demo"], base_url=site.base, allowed_hosts=[site.host_port]
+        )
+        first = ingest(**kwargs)
+        counts1 = _counts(db)
+        second = ingest(**kwargs)
+        counts2 = _counts(db)
+    return db, site.base, first, counts1, second, counts2
+
+
+def _expected_items():
+    items = EXPECTED.items() if isinstance(EXPECTED, dict) else ((e["path"], e) for e in EXPECTED)
+    return [(path, exp) for path, exp in items if not path.startswith("_")]
+
+
+def test_first_run_loads_every_demo_article(demo_runs):
+    db, base, first, counts1, _, _ = demo_runs
+    expected = _expected_items()
+    assert first["state"] == "completed"
+    assert counts1["articles"] == len(expected)
+    assert counts1["distinct_urls"] == counts1["articles"]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        pending = con.execute("SELECT count(*) FROM url_state WHERE status = 'pending'").fetchone()[0]
+        assert pending == 0
+        runs = con.execute("SELECT state, flow_run_id FROM runs ORDER BY started_at").fetchall()
+        assert runs[0][0] == "completed" and runs[0][1] == first["flow_run_id"]
+        fetches = con.execute("SELECT count(*) FROM fetches WHERE status = 200").fetchone()[0]
+        assert fetches >= len(expected)
+    finally:
+        con.close()
+
+
+def test_articles_match_the_human_expectations(demo_runs):
+    db, base, *_ = demo_runs
+    con = duckdb.connect(str(db), read_only=True)
+    con.execute("SET TimeZone = 'Asia/Jakarta'")
+    try:
+        for path, exp in _expected_items():
+            url = base + path
+            row = con.execute(
+                "SELECT title, outlet, language, published_at, dateline_place, article_id FROM articles "
+                "WHERE url = ? OR canonical_url = ?",
+                [url, url],
+            ).fetchone()
+            assert row is not None, f"{path} not loaded"
+            title, outlet, language, published_at, dateline, article_id = row
+            if exp.get("title"):
+                assert title == exp["title"], path
+            if exp.get("outlet"):
+                assert outlet == exp["outlet"], path
+            if exp.get("language"):
+                assert language == exp["language"], path
+            if "published" in exp:
+                if exp["published"] is None:
+                    assert published_at is None, path
+                else:
+                    assert published_at is not None, path
+                    assert published_at.date() == date.fromisoformat(exp["published"][:10]), path
+            if "dateline_place" in exp:
+                assert dateline == exp["dateline_place"], path
+            roles = con.execute(
+                "SELECT role, name FROM attributions WHERE article_id = ? ORDER BY role, name", [article_id]
+            ).fetchall()
+            for field, role in (("agencies", "agency"), ("reporters", "reporter"), ("editors", "editor")):
+                if field in exp:
+                    got = sorted(n for r, n in roles if r == role)
+                    assert got == sorted(exp[field]), f"{path} {field}"
+    finally:
+        con.close()
+
+
+def test_founding_article(demo_runs):
+    db, *_ = demo_runs
+    con = duckdb.connect(str(db), read_only=True)
+    con.execute("SET TimeZone = 'Asia/Jakarta'")
+    try:
+        title, outlet, published_at, dateline = con.execute(
+            "SELECT title, outlet, published_at, dateline_place FROM articles WHERE outlet = 'EGINDO.co'"
+        ).fetchone()
+        assert "Shoigu" in title
+        assert dateline == "Beijing"
+        assert published_at.year == 2024 and published_at.month == 11 and published_at.day in (12, 13)
+        agencies = con.execute(
+            "SELECT list(name) FROM attributions JOIN articles USING (article_id) "
+            "WHERE articles.outlet = 'EGINDO.co' AND role = 'agency'"
+        ).fetchone()[0]
+        assert agencies == ["Channel NewsAsia"]
+        mention = con.execute(
+            "SELECT value FROM article_dates JOIN articles USING (article_id) "
+            "WHERE articles.outlet = 'EGINDO.co' AND kind = 'mention' AND span LIKE '%12 November%'"
+        ).fetchone()
+        assert mention is not None and mention[0].date() == date(2024, 11, 12)
+    finally:
+        con.close()
+
+
+def test_second_run_is_idempotent(demo_runs):
+    _, _, first, counts1, second, counts2 = demo_runs
+    assert second["state"] == "completed"
+    assert counts2 == counts1
+    assert second["new"] == 0 and second["updated"] == 0
+    assert second["not_modified"] >= 1  # feeds answered 304 to the conditional GET
+    assert first["new"] == counts1["articles"]
