@@ -16,6 +16,23 @@ _AUTHOR_SPLIT = re.compile(r"\s*;\s*")
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
 
 
+_OG_SITE_NAME = re.compile(
+    rb"<meta\b[^>]*?(?:property|name)\s*=\s*[\"']og:site_name[\"'][^>]*?content\s*=\s*[\"']([^\"'<>]{1,120})[\"']",
+    re.I,
+)
+
+
+def og_site_name(html: bytes | str) -> str | None:
+    """``og:site_name`` exactly as the page writes it (trafilatura re-cases some names)."""
+    head = html[:65536] if isinstance(html, bytes) else html[:65536].encode("utf-8", "replace")
+    m = _OG_SITE_NAME.search(head)
+    if not m:
+        return None
+    import html as htmllib
+
+    return htmllib.unescape(m.group(1).decode("utf-8", "replace")).strip() or None
+
+
 def html_language(html: bytes | str) -> str | None:
     """The two/three-letter language declared in ``<html lang>``, lower-cased, or None."""
     head = html[:4096] if isinstance(html, bytes) else html[:4096].encode("utf-8", "replace")
@@ -42,11 +59,16 @@ def extract_page(html: bytes | str, *, url: str) -> ExtractedText:
             include_comments=False,
             include_tables=True,
             with_metadata=True,
-            date_extraction_params={"extensive_search": True, "original_date": True,
-                                    "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+            date_extraction_params={
+                "extensive_search": True,
+                "original_date": True,
+                "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+            },
         )
     except Exception as exc:  # trafilatura/lxml raise many types on hostile HTML
-        raise ExtractionError(f"trafilatura failed: {type(exc).__name__}: {exc}", kind="extract_crash") from exc
+        raise ExtractionError(
+            f"trafilatura failed: {type(exc).__name__}: {exc}", kind="extract_crash"
+        ) from exc
     if doc is None:
         raise ExtractionError("no main text found (trafilatura returned nothing)", kind="no_main_text")
     text = (getattr(doc, "text", None) or "").strip()
@@ -60,11 +82,11 @@ def extract_page(html: bytes | str, *, url: str) -> ExtractedText:
         text=text,
         authors=authors,
         date=getattr(doc, "date", None) or None,
-        sitename=getattr(doc, "sitename", None) or None,
+        sitename=og_site_name(html) or getattr(doc, "sitename", None) or None,
         language=getattr(doc, "language", None) or html_language(html),
         description=getattr(doc, "description", None) or None,
         canonical_url=getattr(doc, "url", None) or None,
     )
 
 
-__all__ = ["extract_page", "html_language"]
+__all__ = ["extract_page", "html_language", "og_site_name"]

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from extractors.attribution import Attribution, parse_attribution
+from extractors.attribution import Attribution, load_agency_table, parse_attribution
 from extractors.dates import (
     DateMention,
     PublishedDate,
@@ -95,6 +95,26 @@ def parse_text(
     return ParsedText(attribution=attribution, published=published, mentions=mentions)
 
 
+_NOT_PEOPLE = {"admin", "administrator", "redaksi", "editor", "staff", "tim", "team", "newsroom", "desk"}
+
+
+def page_reporters(authors: tuple[str, ...], a: Attribution) -> tuple[str, ...]:
+    """Reporters: the page's byline/meta authors (minus outlets/agencies) first, then the text's credits."""
+    table = load_agency_table()
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in (*authors, *a.reporters):
+        clean = " ".join(name.split()).strip(" ,;")
+        key = clean.casefold()
+        if not clean or key in seen or key in _NOT_PEOPLE or "@" in clean or "http" in key:
+            continue
+        if table.resolve(clean) or (a.outlet and key == a.outlet.casefold()):
+            continue
+        seen.add(key)
+        out.append(clean)
+    return tuple(out)
+
+
 def _attribution_rows(a: Attribution) -> tuple[AttributionRow, ...]:
     evidence: dict[tuple[str, str], str] = {}
     for field_name, value, span in a.evidence:
@@ -157,7 +177,7 @@ def build_article(job: PageJob) -> ArticleRow:
         # a page's own canonical link is trusted only on the same host (no cross-site merges)
         if canonical_from_page and canonical_from_page.split("/")[2:3] == canonical.split("/")[2:3]:
             canonical = canonical_from_page
-    a = parsed.attribution
+    a = replace(parsed.attribution, reporters=page_reporters(extracted.authors, parsed.attribution))
     published = parsed.published
     attributions = _attribution_rows(a)
     dates = _date_rows(parsed)
@@ -173,7 +193,9 @@ def build_article(job: PageJob) -> ArticleRow:
         "outlet": outlet,
         "dateline": a.dateline_place,
         "attributions": [(r.role, r.name, r.canonical) for r in attributions],
-        "dates": [(d.kind, d.value.isoformat() if d.value else None, d.granularity, d.span, d.flags) for d in dates],
+        "dates": [
+            (d.kind, d.value.isoformat() if d.value else None, d.granularity, d.span, d.flags) for d in dates
+        ],
     }
     return ArticleRow(
         url=job.url,
@@ -201,13 +223,29 @@ def process_page(job: PageJob) -> ArticleRow | FailureRow:
     try:
         return build_article(job)
     except KabarError as exc:
-        return FailureRow(job.url, job.source_id, "extract", exc.kind, str(exc), exc.transient, job.fetched_at)
+        return FailureRow(
+            job.url, job.source_id, "extract", exc.kind, str(exc), exc.transient, job.fetched_at
+        )
     except MemoryError:
-        return FailureRow(job.url, job.source_id, "extract", "out_of_memory",
-                          "extraction ran out of memory (worker memory limit)", False, job.fetched_at)
+        return FailureRow(
+            job.url,
+            job.source_id,
+            "extract",
+            "out_of_memory",
+            "extraction ran out of memory (worker memory limit)",
+            False,
+            job.fetched_at,
+        )
     except Exception as exc:  # a parser bug must not lose the page: record it
-        return FailureRow(job.url, job.source_id, "parse", "parser_crash",
-                          f"{type(exc).__name__}: {exc}", False, job.fetched_at)
+        return FailureRow(
+            job.url,
+            job.source_id,
+            "parse",
+            "parser_crash",
+            f"{type(exc).__name__}: {exc}",
+            False,
+            job.fetched_at,
+        )
 
 
 __all__ = ["PageJob", "ParsedText", "parse_text", "build_article", "process_page"]

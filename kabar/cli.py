@@ -19,7 +19,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,9 @@ DEFAULT_WAREHOUSE = "kabar.duckdb"
 
 
 def _warehouse_path(args: argparse.Namespace) -> Path:
-    return Path(args.warehouse or os.environ.get("KABAR_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
+    return (
+        Path(args.warehouse or os.environ.get("KABAR_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
+    )
 
 
 def _add_warehouse(p: argparse.ArgumentParser) -> None:
@@ -40,16 +41,35 @@ def _add_warehouse(p: argparse.ArgumentParser) -> None:
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     _add_warehouse(p)
-    p.add_argument("--refresh", action="store_true", help="refetch articles already in the warehouse and ignore feed validators")
-    p.add_argument("--allow-private", action="store_true",
-                   help="allow loopback/private-network URLs (off by default: SSRF guard)")
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="refetch articles already in the warehouse and ignore feed validators",
+    )
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow loopback/private-network URLs (off by default: SSRF guard)",
+    )
     p.add_argument("--max-urls", type=int, metavar="N", help="fetch at most N pending URLs this run")
-    p.add_argument("--batch-size", type=int, metavar="N", help="URLs per fetch/extract/load batch (default 200)")
+    p.add_argument(
+        "--batch-size", type=int, metavar="N", help="URLs per fetch/extract/load batch (default 200)"
+    )
     p.add_argument("--workers", type=int, metavar="N", help="extraction processes (default: number of cores)")
-    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                   help="wait up to SECONDS for another run's warehouse lock (default: stop at once)")
-    p.add_argument("--port", type=int, default=None, metavar="PORT",
-                   help="port of the managed local Prefect server (default 4200)")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait up to SECONDS for another run's warehouse lock (default: stop at once)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="port of the managed local Prefect server (default 4200)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,40 +81,68 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("demo", help="serve the bundled demo news site on 127.0.0.1 and ingest it (offline)",
-                       description="Serve seeds/demo_site on 127.0.0.1 and run the real ingest flow against it.")
+    p = sub.add_parser(
+        "demo",
+        help="serve the bundled demo news site on 127.0.0.1 and ingest it (offline)",
+        description="Serve seeds/demo_site on 127.0.0.1 and run the real ingest flow against it.",
+    )
     _add_run_options(p)
-    p.add_argument("--site-port", type=int, default=None, metavar="PORT",
-                   help="port for the demo site (default 8765; fixed so re-runs see the same URLs)")
+    p.add_argument(
+        "--site-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="port for the demo site (default 8765; fixed so re-runs see the same URLs)",
+    )
 
-    p = sub.add_parser("ingest", help="ingest the configured sources, or ad-hoc feeds/sitemaps/URLs",
-                       description="Run the ingest flow. With no --feed/--sitemap/--url/--urls-file it ingests the "
-                       "sources of seeds/sources.csv (optionally only --source ID ...).")
+    p = sub.add_parser(
+        "ingest",
+        help="ingest the configured sources, or ad-hoc feeds/sitemaps/URLs",
+        description="Run the ingest flow. With no --feed/--sitemap/--url/--urls-file it ingests the "
+        "sources of seeds/sources.csv (optionally only --source ID ...).",
+    )
     _add_run_options(p)
     p.add_argument("--source", action="append", metavar="ID", help="only this configured source (repeatable)")
     p.add_argument("--feed", action="append", metavar="URL", help="an RSS/Atom feed (repeatable)")
-    p.add_argument("--sitemap", action="append", metavar="URL", help="a sitemap, sitemap index or Google News sitemap (repeatable)")
+    p.add_argument(
+        "--sitemap",
+        action="append",
+        metavar="URL",
+        help="a sitemap, sitemap index or Google News sitemap (repeatable)",
+    )
     p.add_argument("--url", action="append", metavar="URL", help="an article URL (repeatable)")
     p.add_argument("--urls-file", metavar="FILE", help="a file with one article URL per line")
-    p.add_argument("--allowed-host", action="append", metavar="HOST[:PORT]",
-                   help="exempt one host from the private-address guard (repeatable)")
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="HOST[:PORT]",
+        help="exempt one host from the private-address guard (repeatable)",
+    )
 
-    p = sub.add_parser("sql", help="run read-only SQL against the warehouse",
-                       description="Run one SQL statement on a read-only connection and print the result.")
+    p = sub.add_parser(
+        "sql",
+        help="run read-only SQL against the warehouse",
+        description="Run one SQL statement on a read-only connection and print the result.",
+    )
     _add_warehouse(p)
     p.add_argument("query", help='e.g. "SELECT title, outlet, published_at FROM articles"')
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
-    p = sub.add_parser("parse", help="parse one article (stdin) or JSON lines: attribution and dates",
-                       description="Read one article text (or HTML with --html) on stdin and print one JSON object "
-                       "with the attribution label fields, published_at and the dates named in the text. With --jsonl, "
-                       'read lines {"id","url","text"|"html","published"?} and write one JSON line per input.')
+    p = sub.add_parser(
+        "parse",
+        help="parse one article (stdin) or JSON lines: attribution and dates",
+        description="Read one article text (or HTML with --html) on stdin and print one JSON object "
+        "with the attribution label fields, published_at and the dates named in the text. With --jsonl, "
+        'read lines {"id","url","text"|"html","published"?} and write one JSON line per input.',
+    )
     p.add_argument("--html", action="store_true", help="stdin is HTML: extract the main text first")
     p.add_argument("--url", help="the article's URL (outlet, CNA-style decisions, URL dates)")
     p.add_argument("--published", metavar="ISO", help="publication time (reference for relative dates)")
     p.add_argument("--outlet", help="publishing outlet, if known")
     p.add_argument("--language", help="language code (id, en, ...)")
-    p.add_argument("--tz", help="the source's IANA time zone (default: from the URL's source, or by language)")
+    p.add_argument(
+        "--tz", help="the source's IANA time zone (default: from the URL's source, or by language)"
+    )
     p.add_argument("--jsonl", action="store_true", help="JSON lines in, JSON lines out")
 
     p = sub.add_parser("reparse", help="re-run extraction and parsers over stored raw pages (no network)")
@@ -110,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="run scheduled deployments: ingest every 15 min, daily maintenance")
     _add_warehouse(p)
-    p.add_argument("--interval", type=float, default=15.0, metavar="MINUTES", help="ingest interval (default 15)")
+    p.add_argument(
+        "--interval", type=float, default=15.0, metavar="MINUTES", help="ingest interval (default 15)"
+    )
     p.add_argument("--port", type=int, default=None)
 
     p = sub.add_parser("runs", help="recent runs from the warehouse")
@@ -132,8 +182,11 @@ def _settle_prefect(warehouse: Path, port: int | None) -> None:
     from kabar.server import ensure_server, prefect_home_for, server_env
 
     home = prefect_home_for(warehouse)
-    info = ensure_server(home, port or int(os.environ.get("KABAR_PREFECT_PORT", "4200")),
-                         echo=lambda m: print(m, file=sys.stderr))
+    info = ensure_server(
+        home,
+        port or int(os.environ.get("KABAR_PREFECT_PORT", "4200")),
+        echo=lambda m: print(m, file=sys.stderr),
+    )
     os.environ.update(server_env(home, _port_of(info.api_url)))
     verb = "started" if info.started else "reusing"
     print(f"Prefect server ({verb}): UI {info.ui_url}", file=sys.stderr)
@@ -152,12 +205,25 @@ def _print_summary(summary: dict[str, Any]) -> None:
     for col in ("source", "discovered", "fetched", "new", "updated", "unchanged", "failed", "failure_kinds"):
         t.add_column(col, justify="left" if col in ("source", "failure_kinds") else "right")
     for r in summary["per_source"]:
-        t.add_row(*(str(r.get(c, "")) for c in ("source", "discovered", "fetched", "new", "updated", "unchanged",
-                                                 "failed", "failure_kinds")))
+        t.add_row(
+            *(
+                str(r.get(c, ""))
+                for c in (
+                    "source",
+                    "discovered",
+                    "fetched",
+                    "new",
+                    "updated",
+                    "unchanged",
+                    "failed",
+                    "failure_kinds",
+                )
+            )
+        )
     console.print(t)
     api = os.environ.get("PREFECT_UI_URL") or os.environ.get("PREFECT_API_URL", "").removesuffix("/api")
     if summary.get("flow_run_id") and api:
-        console.print(f"Flow run: {api}/runs/flow-run/{summary['flow_run_id']}")
+        print(f"Flow run in the Prefect UI: {api}/runs/flow-run/{summary['flow_run_id']}")
 
 
 def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
@@ -181,11 +247,18 @@ def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
 
             with DemoSite(args.site_port or DEFAULT_DEMO_PORT) as site:
                 print(f"Demo site: {site.base}/", file=sys.stderr)
-                summary = ingest(sources=["demo"], base_url=site.base, allowed_hosts=[site.host_port], **kwargs)
+                summary = ingest(
+                    sources=["demo"], base_url=site.base, allowed_hosts=[site.host_port], **kwargs
+                )
         else:
             summary = ingest(
-                sources=args.source, feeds=args.feed, sitemaps=args.sitemap, urls=args.url,
-                urls_file=args.urls_file, allowed_hosts=args.allowed_host, **kwargs,
+                sources=args.source,
+                feeds=args.feed,
+                sitemaps=args.sitemap,
+                urls=args.url,
+                urls_file=args.urls_file,
+                allowed_hosts=args.allowed_host,
+                **kwargs,
             )
     except WarehouseError as exc:
         print(f"kabar: {exc}", file=sys.stderr)
@@ -320,7 +393,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -12,7 +13,7 @@ from extractors.attribution import to_label_dict
 from extractors.dates import PublishedDate, find_date_candidates
 from extractors.errors import KabarError
 from extractors.models import SourceSpec
-from extractors.normalise import parse_text
+from extractors.normalise import page_reporters, parse_text
 from extractors.sources import load_sources
 from extractors.urls import url_host
 
@@ -61,11 +62,21 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
     rid = rec.get("id")
     url = rec.get("url") or (getattr(d, "url", None) if d else None)
     source = _source_for(url)
-    language = rec.get("language") or (getattr(d, "language", None) if d else None) or (source.language if source else None)
-    tz = (getattr(d, "tz", None) if d else None) or (source.timezone if source else None) or _TZ_BY_LANGUAGE.get(
-        language or "", "UTC"
+    language = (
+        rec.get("language")
+        or (getattr(d, "language", None) if d else None)
+        or (source.language if source else None)
     )
-    outlet = rec.get("outlet") or (getattr(d, "outlet", None) if d else None) or (source.outlet_name if source else None)
+    tz = (
+        (getattr(d, "tz", None) if d else None)
+        or (source.timezone if source else None)
+        or _TZ_BY_LANGUAGE.get(language or "", "UTC")
+    )
+    outlet = (
+        rec.get("outlet")
+        or (getattr(d, "outlet", None) if d else None)
+        or (source.outlet_name if source else None)
+    )
     now = datetime.now(UTC)
     try:
         given = _parse_iso(rec.get("published") or (getattr(d, "published", None) if d else None), tz)
@@ -76,6 +87,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
     html = rec.get("html")
     text = rec.get("text")
     title = None
+    extracted_authors: tuple[str, ...] = ()
     try:
         if html is not None and text is None:
             from extractors.extract import extract_page
@@ -84,6 +96,8 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
             text = extracted.text
             title = extracted.title
             extracted_date = extracted.date
+            extracted_authors = extracted.authors
+            outlet = outlet or extracted.sitename
             language = language or extracted.language
             candidates = find_date_candidates(html)
         if text is None:
@@ -100,10 +114,17 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
         )
     except KabarError as exc:
         return {"id": rid, "error": str(exc)}
+    attribution = parsed.attribution
+    if extracted_authors:
+        attribution = replace(attribution, reporters=page_reporters(extracted_authors, attribution))
     published = parsed.published
     if given is not None:
-        published = PublishedDate(value=given.astimezone(ZoneInfo(tz)), source="given", granularity="minute",
-                                  raw=str(rec.get("published") or getattr(d, "published", "")))
+        published = PublishedDate(
+            value=given.astimezone(ZoneInfo(tz)),
+            source="given",
+            granularity="minute",
+            raw=str(rec.get("published") or getattr(d, "published", "")),
+        )
         # dates named in the text resolve against the given publication time
         from extractors.dates import find_date_mentions
 
@@ -111,7 +132,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
     else:
         mentions = parsed.mentions
     out: dict[str, Any] = {"id": rid}
-    out.update(to_label_dict(parsed.attribution))
+    out.update(to_label_dict(attribution))
     if title:
         out["title"] = title
     out["published_at"] = published.value.isoformat() if published else None

@@ -29,8 +29,14 @@ def _init_worker(mem_limit_bytes: int) -> None:
     """Runs once in each worker: memory cap, then pay the import/warm-up cost once."""
     if mem_limit_bytes > 0:
         try:
+            # a forked child inherits the parent's address space (threads' stacks, mapped libraries),
+            # so the cap is "what we have now + mem_limit", not an absolute figure
+            with open("/proc/self/statm") as fh:
+                current = int(fh.read().split()[0]) * resource.getpagesize()
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-            limit = mem_limit_bytes if hard == resource.RLIM_INFINITY else min(mem_limit_bytes, hard)
+            limit = current + mem_limit_bytes
+            if hard != resource.RLIM_INFINITY:
+                limit = min(limit, hard)
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
         except (ValueError, OSError):
             pass
@@ -79,6 +85,7 @@ class ExtractionPool:
     # -- lifecycle -----------------------------------------------------------------------
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            warm_up()  # import + warm the parsers once here; forked workers inherit them
             ctx = multiprocessing.get_context("fork")
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -131,7 +138,9 @@ class ExtractionPool:
                 died = self._run(jobs, [i], results)
                 for j in died:
                     results[j] = _failure(
-                        jobs[j], "worker_crashed", "extraction worker process died on this page (crash or killed)"
+                        jobs[j],
+                        "worker_crashed",
+                        "extraction worker process died on this page (crash or killed)",
                     )
         return [results[i] for i in range(len(jobs))]
 
@@ -159,14 +168,16 @@ class ExtractionPool:
             if broken:
                 lost.extend(futures[f] for f in pending)
                 self._kill()
-                return lost if len(indices) > 1 else lost
+                return lost
             if pending and time.monotonic() - last_progress >= self.timeout:
                 # nothing finished for `timeout` seconds: the running pages are stuck
                 running = [f for f in pending if f.running()]
                 for f in running:
                     i = futures[f]
                     results[i] = _failure(
-                        jobs[i], "extract_timeout", f"extraction took longer than {self.timeout:g} s; worker killed"
+                        jobs[i],
+                        "extract_timeout",
+                        f"extraction took longer than {self.timeout:g} s; worker killed",
                     )
                 requeue = [futures[f] for f in pending if f not in running]
                 self._kill()

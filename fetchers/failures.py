@@ -1,0 +1,66 @@
+"""Fetch failures: the error tree of ``extractors.errors`` with the details a FetchResult records.
+
+    FetchError
+    ├── TransientFetchError ── TransientFailure   (retried within a fetch, ``transient=True``)
+    └── PermanentFetchError ── PermanentFailure   (never retried)
+
+``kind`` is the ``error_class`` string written to ``FetchResult``/``FetchAttempt`` (``timeout``,
+``http_404``, ``private_address`` ...).  Both carry the URL they concern, the HTTP status when there
+was one, the server's ``Retry-After`` in seconds when given, and whether the failure is already
+recorded as a :class:`~extractors.models.FetchAttempt` (``logged``).
+"""
+
+from __future__ import annotations
+
+from extractors.errors import FetchError, PermanentFetchError, TransientFetchError
+
+
+class _Details:
+    url: str
+    status: int | None
+    retry_after: float | None
+    logged: bool
+
+    def _set(self, url: str, status: int | None, retry_after: float | None) -> None:
+        self.url = url
+        self.status = status
+        self.retry_after = retry_after
+        self.logged = False
+
+
+class TransientFailure(TransientFetchError, _Details):
+    """Worth retrying: timeouts, connection errors, 429, 500/502/503/504."""
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        url: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, kind=kind)
+        self._set(url, status, retry_after)
+
+
+class PermanentFailure(PermanentFetchError, _Details):
+    """Not worth retrying: 404/410/451, not HTML, too large, robots, private address, bad URL."""
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        url: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, kind=kind)
+        self._set(url, status, retry_after)
+
+
+Failure = TransientFailure | PermanentFailure
+
+
+__all__ = ["FetchError", "TransientFailure", "PermanentFailure", "Failure"]

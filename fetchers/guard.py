@@ -1,0 +1,169 @@
+"""URL checks and the private-address guard (SSRF protection), applied to every hop.
+
+``parse_url`` accepts only absolute http(s) URLs with a host.  ``check_destination`` resolves the
+host (``asyncio`` getaddrinfo) and refuses it when ANY address is not a public unicast address:
+loopback, private, link-local, multicast, reserved, unspecified, shared (CGNAT) or otherwise not
+global, for IPv4 and IPv6 (IPv4-mapped/compatible IPv6 is judged by its IPv4 address).  A host in
+``allowed_hosts`` (``"host"`` or ``"host:port"``) or ``allow_private=True`` skips the check.
+
+Known limit: httpx resolves the name again when connecting, so a DNS answer that changes between
+the check and the connect (DNS rebinding) is not caught; IP-literal URLs are always exact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import re
+import socket
+from collections.abc import Awaitable, Callable, Iterable
+
+import httpx
+
+from fetchers.failures import PermanentFailure, TransientFailure
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+_SCHEMES = ("http", "https")
+_HOST_RE = re.compile(r"^[A-Za-z0-9._:-]+$")
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def parse_url(raw: str, *, base: httpx.URL | None = None) -> httpx.URL:
+    """An absolute http(s) URL without fragment; raises ``invalid_url``/``bad_scheme`` failures."""
+    text = (raw or "").strip()
+    try:
+        url = httpx.URL(text) if base is None else base.join(text)
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise PermanentFailure("invalid_url", f"The URL {text!r} is not valid ({exc}).", url=text) from None
+    if url.scheme not in _SCHEMES:
+        if not url.scheme:
+            raise PermanentFailure("invalid_url", f"The URL {text!r} is not absolute.", url=text)
+        raise PermanentFailure(
+            "bad_scheme",
+            f"The URL {text!r} uses scheme {url.scheme!r}; only http and https are fetched.",
+            url=text,
+        )
+    if not url.host:
+        raise PermanentFailure("invalid_url", f"The URL {text!r} has no host.", url=text)
+    raw_host = url.raw_host.decode("ascii", "replace").strip("[]")
+    if not _HOST_RE.match(raw_host):
+        raise PermanentFailure("invalid_url", f"The URL {text!r} has an invalid host name.", url=text)
+    return url.copy_with(fragment=None)
+
+
+def ascii_host(url: httpx.URL) -> str:
+    """The host as sent on the wire (IDNA-encoded, IPv6 without brackets)."""
+    return url.raw_host.decode("ascii", "replace")
+
+
+def host_key(url: httpx.URL) -> str:
+    """``host:port`` (port made explicit), the unit of per-host politeness."""
+    host = ascii_host(url).lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{url.port or (443 if url.scheme == 'https' else 80)}"
+
+
+def blocked_reason(ip: IPAddress) -> str | None:
+    """Why this address must not be contacted, or None for a public unicast address."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is None and int(ip) >> 32 == 0 and int(ip) > 1:  # deprecated IPv4-compatible ::a.b.c.d
+            embedded = ipaddress.IPv4Address(int(ip))
+        if embedded is not None:
+            inner = blocked_reason(embedded)
+            return f"embeds {embedded}, which is {inner}" if inner else None
+    for flag, label in (
+        ("is_unspecified", "unspecified"),
+        ("is_loopback", "loopback"),
+        ("is_link_local", "link-local"),
+        ("is_multicast", "multicast"),
+        ("is_private", "private"),
+        ("is_reserved", "reserved"),
+    ):
+        if getattr(ip, flag):
+            return label
+    if not ip.is_global:
+        return "not globally routable"
+    return None
+
+
+def is_allowed_host(url: httpx.URL, allowed_hosts: Iterable[str]) -> bool:
+    allowed = set(allowed_hosts)
+    if not allowed:
+        return False
+    host = ascii_host(url).lower()
+    key = host_key(url)
+    return host in allowed or key in allowed or f"[{host}]" in allowed
+
+
+def _ip_literal(host: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+async def check_destination(
+    url: httpx.URL,
+    *,
+    allow_private: bool,
+    allowed_hosts: Iterable[str],
+    timeout: float,
+    resolver: Resolver = system_resolver,
+) -> None:
+    """Raise a ``private_address`` (or ``dns_error``) failure unless every address of the host is public."""
+    if allow_private or is_allowed_host(url, allowed_hosts):
+        return
+    host = ascii_host(url)
+    shown = str(url)
+    literal = _ip_literal(host)
+    if literal is not None:
+        addresses = [literal]
+    else:
+        try:
+            raw = await asyncio.wait_for(resolver(host, url.port or 443), timeout)
+        except TimeoutError:
+            raise TransientFailure(
+                "dns_error", f"Resolving {host} took longer than {timeout:g} s.", url=shown
+            ) from None
+        except socket.gaierror as exc:
+            transient = exc.errno == socket.EAI_AGAIN
+            cls = TransientFailure if transient else PermanentFailure
+            raise cls(
+                "dns_error", f"The host {host} could not be resolved ({exc.strerror}).", url=shown
+            ) from None
+        except (OSError, UnicodeError) as exc:
+            raise PermanentFailure(
+                "dns_error", f"The host {host} could not be resolved ({exc}).", url=shown
+            ) from None
+        addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in raw]
+        if not addresses:
+            raise PermanentFailure("dns_error", f"The host {host} resolved to no address.", url=shown)
+    for ip in addresses:
+        reason = blocked_reason(ip)
+        if reason:
+            raise PermanentFailure(
+                "private_address",
+                f"Refused to connect to {shown}: {host} resolves to {ip}, which is {reason}.",
+                url=shown,
+            )
+
+
+__all__ = [
+    "parse_url",
+    "host_key",
+    "blocked_reason",
+    "is_allowed_host",
+    "check_destination",
+    "system_resolver",
+]
