@@ -12,6 +12,7 @@ import re
 from extractors.errors import ExtractionError
 from extractors.models import ExtractedText
 
+MIN_WORDS = 15  # below this, what trafilatura found is navigation or a stub, not an article
 _AUTHOR_SPLIT = re.compile(r"\s*;\s*")
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
 
@@ -74,6 +75,12 @@ def extract_page(html: bytes | str, *, url: str) -> ExtractedText:
     text = (getattr(doc, "text", None) or "").strip()
     if not text:
         raise ExtractionError("no main text found (empty extraction)", kind="no_main_text")
+    words = len(text.split())
+    if words < MIN_WORDS:
+        raise ExtractionError(
+            f"too little main text to be an article ({words} words, fewer than {MIN_WORDS}): {text[:80]!r}",
+            kind="no_main_text",
+        )
     raw_author = getattr(doc, "author", None) or ""
     authors = tuple(a for a in (s.strip() for s in _AUTHOR_SPLIT.split(raw_author)) if a)
     return ExtractedText(

@@ -1,0 +1,245 @@
+"""Warehouse benchmark: ``warehouse.load.load_batch`` rows/s and count-query latency (issues 2 and 6).
+
+Run from the repo root (figures are printed; this is not a test)::
+
+    .venv/bin/python bench/load_bench.py                       # 100,000 articles, batches of 1,000
+    .venv/bin/python bench/load_bench.py --rows 20000 --with-raw
+
+Phases, all on a fresh warehouse in a temporary folder, through the real upsert path:
+
+1. **insert**: ``--rows`` synthetic articles (about 6 KB of text each, 3 attributions, 2 dates),
+   ``--batch`` rows per ``load_batch`` call (each call one transaction) -> rows/s;
+2. **update**: the first ``--rows-update`` articles again with changed text -> rows/s (DELETE+INSERT);
+3. **unchanged**: the same articles again, identical -> rows/s (only ``last_fetched_at`` moves);
+4. ``CHECKPOINT`` + close (timed: the cost a run pays once at the end);
+5. **count**: ``SELECT count(*) FROM articles`` the way ``kabar sql`` runs it (read-only
+   ``query_readonly``: connect, query, close), median of ``--repeat``; plus one whole
+   ``kabar sql`` subprocess (process start-up included).
+
+``--with-raw`` also passes a ``FetchResult`` (about 30 KB HTML body) per row, so fetch attempts and
+zlib raw pages are written too, as in a real run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from extractors.models import (  # noqa: E402
+    ArticleRow,
+    AttributionRow,
+    DateRow,
+    FetchAttempt,
+    FetchResult,
+)
+
+_WORDS = (
+    "pemerintah menteri kata bank ekonomi pasar harga minyak rupiah dolar investasi ekspor impor laporan "
+    "government minister said bank economy market price oil growth inflation report trade export import "
+    "the of and to in that for on with as by at from this which will have been percent year quarter"
+).split()
+
+
+def _chunks(rng: random.Random, n: int = 4000, size: int = 1024) -> list[str]:
+    """A pool of ~1 KB word salads; each article is 6 of them plus a unique lead."""
+    out = []
+    for _ in range(n):
+        words: list[str] = []
+        length = 0
+        while length < size:
+            w = rng.choice(_WORDS)
+            words.append(w)
+            length += len(w) + 1
+        out.append(" ".join(words).capitalize() + ".")
+    return out
+
+
+def make_row(i: int, chunks: list[str], rng: random.Random, now: datetime, version: int = 0) -> ArticleRow:
+    url = f"https://bench.example/{i % 97}/news/{i}-article.html"
+    lead = f"JAKARTA (ANTARA) - Article {i} version {version} reports on item {rng.random():.12f}."
+    text = lead + "\n" + "\n".join(rng.choice(chunks) for _ in range(6))
+    return ArticleRow(
+        url=url,
+        canonical_url=url,
+        source_id=f"bench-{i % 20}",
+        outlet="ANTARA",
+        title=f"Bench article {i}",
+        text=text,
+        authors=("Reporter Satu", "Editor Dua"),
+        language="id",
+        published_at=now - timedelta(minutes=i),
+        published_at_source="meta",
+        published_flags=(),
+        dateline_place="Jakarta",
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        fetched_at=now,
+        final_url=url,
+        attributions=(
+            AttributionRow("agency", "ANTARA", "ANTARA", "(ANTARA)"),
+            AttributionRow("reporter", "Reporter Satu", None, "Pewarta: Reporter Satu"),
+            AttributionRow("dateline_place", "Jakarta", None, "JAKARTA"),
+        ),
+        dates=(
+            DateRow("published", now - timedelta(minutes=i), "minute", None),
+            DateRow("mention", now - timedelta(days=1), "day", "Senin (1/1)"),
+        ),
+    )
+
+
+def make_fetch(row: ArticleRow, now: datetime) -> FetchResult:
+    body = (
+        "<html><head><title>x</title></head><body><article><p>" + row.text + "</p></article>" * 5
+    ).encode()
+    return FetchResult(
+        url=row.url,
+        final_url=row.url,
+        ok=True,
+        status=200,
+        fetched_at=now,
+        body=body,
+        content_type="text/html; charset=utf-8",
+        charset="utf-8",
+        attempts=(FetchAttempt(row.url, 1, 200, len(body), 12.0),),
+    )
+
+
+def timed_load(
+    con: object,
+    make: Callable[[int], ArticleRow],
+    n: int,
+    batch: int,
+    run_id: str,
+    with_raw: bool,
+    now: datetime,
+) -> tuple[float, dict[str, int]]:
+    """Load rows ``make(0..n-1)`` in batches; only the ``load_batch`` calls are timed."""
+    from warehouse.load import load_batch
+
+    totals = {"new": 0, "updated": 0, "unchanged": 0}
+    spent = 0.0
+    for start in range(0, n, batch):
+        part = [make(i) for i in range(start, min(start + batch, n))]
+        fetches = [make_fetch(r, now) for r in part] if with_raw else []
+        t0 = time.perf_counter()
+        stats = load_batch(con, run_id=run_id, articles=part, failures=[], fetches=fetches)  # type: ignore[arg-type]
+        spent += time.perf_counter() - t0
+        totals["new"] += stats.new
+        totals["updated"] += stats.updated
+        totals["unchanged"] += stats.unchanged
+    return spent, totals
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=100_000, help="articles to insert (default 100,000)")
+    ap.add_argument("--batch", type=int, default=1000, help="rows per load_batch call (default 1,000)")
+    ap.add_argument("--rows-update", type=int, default=10_000, help="rows re-loaded changed and unchanged")
+    ap.add_argument("--repeat", type=int, default=5, help="count-query repetitions")
+    ap.add_argument("--with-raw", action="store_true", help="also load fetch attempts + raw pages")
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args(argv)
+
+    try:
+        from warehouse.connection import close, connect, query_readonly
+        from warehouse.migrate import migrate
+    except ImportError as exc:  # the warehouse package is being written alongside this bench
+        print(f"warehouse loader not available yet ({exc}); nothing measured")
+        return 2
+
+    rng = random.Random(20260101)
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    chunks = _chunks(rng)
+    sample = [make_row(i, chunks, rng, now) for i in range(100)]
+    avg = sum(len(r.text.encode()) for r in sample) / len(sample)
+    print(f"{args.rows:,} synthetic rows, ~{avg / 1024:.1f} KB text each, {args.batch} per load_batch call")
+
+    tmp = Path(tempfile.mkdtemp(prefix="kabar-loadbench-"))
+    path = tmp / "load.duckdb"
+    results: list[tuple[str, str]] = []
+    try:
+        con = connect(path)
+        migrate(con)
+        secs, tot = timed_load(
+            con,
+            lambda i: make_row(i, chunks, rng, now),
+            args.rows,
+            args.batch,
+            "bench-insert",
+            args.with_raw,
+            now,
+        )
+        results.append(("insert (new rows)", f"{args.rows / secs:,.0f} rows/s  ({secs:.1f} s, {tot})"))
+        print(results[-1][0], results[-1][1], flush=True)
+
+        n_up = min(args.rows_update, args.rows)
+        changed = [make_row(i, chunks, rng, now + timedelta(hours=1), version=1) for i in range(n_up)]
+        secs, tot = timed_load(con, changed.__getitem__, n_up, args.batch, "bench-update", args.with_raw, now)
+        results.append(("update (changed rows)", f"{n_up / secs:,.0f} rows/s  ({secs:.1f} s, {tot})"))
+        print(results[-1][0], results[-1][1], flush=True)
+
+        secs, tot = timed_load(con, changed.__getitem__, n_up, args.batch, "bench-same", args.with_raw, now)
+        results.append(("unchanged (same rows)", f"{n_up / secs:,.0f} rows/s  ({secs:.1f} s, {tot})"))
+        print(results[-1][0], results[-1][1], flush=True)
+
+        t0 = time.perf_counter()
+        close(con)
+        results.append(("CHECKPOINT + close", f"{time.perf_counter() - t0:.2f} s"))
+        size = path.stat().st_size
+        results.append(("warehouse file size", f"{size / 1e6:,.0f} MB"))
+
+        lat = []
+        count = None
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            _cols, got = query_readonly(path, "SELECT count(*) FROM articles")
+            lat.append(time.perf_counter() - t0)
+            count = got[0][0]
+        results.append(
+            (
+                f"count(*) over {count:,} articles (read-only connect+query+close)",
+                f"median {statistics.median(lat) * 1000:.1f} ms, max {max(lat) * 1000:.1f} ms",
+            )
+        )
+        kabar = Path(sys.executable).parent / "kabar"
+        if kabar.exists():
+            t0 = time.perf_counter()
+            proc = subprocess.run(
+                [str(kabar), "sql", "--warehouse", str(path), "SELECT count(*) FROM articles"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            results.append(
+                (
+                    "`kabar sql` count, whole subprocess",
+                    f"{time.perf_counter() - t0:.2f} s (exit {proc.returncode})",
+                )
+            )
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    w = max(len(k) for k, _ in results)
+    print()
+    for k, v in results:
+        print(f"{k:<{w}}  {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
