@@ -205,3 +205,24 @@ def test_sigkill_then_rerun_loses_nothing_and_doubles_nothing(prefect_server, tm
         rerun = subprocess.run(_cmd(site, db), env=_env(), capture_output=True, text=True, timeout=300)
         assert rerun.returncode == 0, rerun.stderr[-3000:]
         _check_final(db, site)
+
+
+def test_two_runs_at_once_second_stops_with_a_clear_lock_message_or_waits(prefect_server, tmp_path):
+    db = tmp_path / "c.duckdb"
+    with _site(0.1) as site:
+        first = subprocess.Popen(_cmd(site, db), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 start_new_session=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and site.hits["/feed.xml"] < 1 and first.poll() is None:
+            time.sleep(0.05)
+        assert first.poll() is None
+        nowait = [*_cmd(site, db)]
+        nowait[nowait.index("--wait") + 1] = "0"
+        second = subprocess.run(nowait, env=_env(), capture_output=True, text=True, timeout=300)
+        assert second.returncode == 3, second.stderr[-2000:]
+        assert "lock" in second.stderr.lower() and str(db) in second.stderr
+        assert "Traceback" not in second.stderr
+        waiting = subprocess.run(_cmd(site, db), env=_env(), capture_output=True, text=True, timeout=300)
+        assert waiting.returncode == 0, waiting.stderr[-2000:]
+        assert first.wait(timeout=300) == 0
+        _check_final(db, site)
