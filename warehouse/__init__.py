@@ -1,0 +1,74 @@
+"""The DuckDB warehouse: migrations, seeds, transactional batch loads, run state and reads.
+
+    open_warehouse(path)        connect rw + migrate + load seeds; CHECKPOINT + close on exit
+    start_run / finish_run      one ``runs`` row per flow run
+    record_discovered           discovered URLs -> ``url_state`` pending (before any fetch)
+    pending_urls                what to fetch next (pending, retryable, or all with refresh)
+    load_batch                  one transaction: articles + children, fetches, raw pages, failures, flips
+    iter_raw_pages              stored bodies for ``kabar reparse``
+    query_readonly              ``kabar sql``
+
+Table catalogue: ``warehouse/README.md``.  Schema history: ``warehouse/MIGRATIONS.md``.
+"""
+
+from warehouse.connection import (
+    WarehouseLockedError,
+    close,
+    connect,
+    default_seeds_dir,
+    open_warehouse,
+    query_readonly,
+)
+from warehouse.load import BatchStats, article_id, load_batch, parse_hash
+from warehouse.migrate import migrate, schema_version
+from warehouse.named import query_names, read_query
+from warehouse.search import load_fts, rebuild_search_index
+from warehouse.seeds import load_seeds
+from warehouse.state import (
+    DiscoverStats,
+    FeedState,
+    PendingUrl,
+    RawPage,
+    finish_run,
+    get_feed_state,
+    iter_raw_pages,
+    known_canonical_urls,
+    pending_urls,
+    prune_raw_pages,
+    record_discovered,
+    set_feed_state,
+    start_run,
+)
+
+__all__ = [
+    "BatchStats",
+    "DiscoverStats",
+    "FeedState",
+    "PendingUrl",
+    "RawPage",
+    "WarehouseLockedError",
+    "article_id",
+    "close",
+    "connect",
+    "default_seeds_dir",
+    "finish_run",
+    "get_feed_state",
+    "iter_raw_pages",
+    "known_canonical_urls",
+    "load_batch",
+    "load_fts",
+    "load_seeds",
+    "migrate",
+    "open_warehouse",
+    "parse_hash",
+    "pending_urls",
+    "prune_raw_pages",
+    "query_names",
+    "query_readonly",
+    "read_query",
+    "rebuild_search_index",
+    "record_discovered",
+    "schema_version",
+    "set_feed_state",
+    "start_run",
+]

@@ -1,0 +1,494 @@
+"""Run bookkeeping: the url_state ledger (crash safety), feed validators, runs, raw-page reads.
+
+The ledger contract: :func:`record_discovered` writes every discovered URL as ``pending`` in one
+transaction before anything is fetched; :func:`warehouse.load.load_batch` flips it to ``done`` or
+``failed`` in the transaction that loads its article or failure.  :func:`pending_urls` is what the
+next fetch works through, so a run killed at any point is resumed by the next one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+import duckdb
+
+from extractors.errors import WarehouseError
+from extractors.models import ArticleRef
+from extractors.urls import canonicalize_url
+from warehouse import arrow as A
+from warehouse.load import decompress_body, registered, transaction
+
+log = logging.getLogger(__name__)
+
+RUN_STATES = frozenset({"running", "completed", "failed", "crashed", "cancelled"})
+COUNT_COLUMNS = ("discovered", "fetched", "new", "updated", "unchanged", "failed", "not_modified")
+
+
+# ---------------------------------------------------------------------------------------------------
+# url_state
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoverStats:
+    """Outcome of :func:`record_discovered`, by distinct canonical URL."""
+
+    new: int = 0  # inserted as pending now
+    already_done: int = 0
+    failed_permanent: int = 0  # will not be retried (unless refresh)
+    failed_transient: int = 0  # will be retried
+    still_pending: int = 0  # discovered earlier, not finished yet
+
+    @property
+    def total(self) -> int:
+        return (
+            self.new + self.already_done + self.failed_permanent + self.failed_transient + self.still_pending
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingUrl:
+    canonical_url: str
+    url: str
+    source_id: str | None
+    feed_published: datetime | None
+    feed_title: str | None
+    discovered_via: str | None
+
+
+def _merge_refs(refs: Sequence[ArticleRef]) -> dict[str, ArticleRef]:
+    """One ref per canonical URL: the first one, with blanks filled from later duplicates."""
+    out: dict[str, ArticleRef] = {}
+    for ref in refs:
+        key = canonicalize_url(ref.url)
+        if not key:
+            continue
+        first = out.get(key)
+        if first is None:
+            out[key] = ref
+            continue
+        if (first.title is None and ref.title) or (first.published is None and ref.published):
+            out[key] = ArticleRef(
+                url=first.url,
+                discovered_via=first.discovered_via,
+                discovered_from=first.discovered_from,
+                source_id=first.source_id or ref.source_id,
+                title=first.title or ref.title,
+                published=first.published or ref.published,
+                language=first.language or ref.language,
+            )
+    return out
+
+
+_EXISTING_STATE_SQL = """
+SELECT canonical_url, status, transient FROM url_state
+WHERE canonical_url IN (SELECT canonical_url FROM _kb_refs)
+"""
+
+_INSERT_PENDING_SQL = """
+INSERT INTO url_state (canonical_url, url, source_id, status, first_discovered_at, last_attempt_at, attempts,
+                       error_class, error, transient, discovered_via, discovered_from, feed_title,
+                       feed_published, run_id)
+SELECT r.canonical_url, r.url, r.source_id, 'pending', $now, NULL, 0, NULL, NULL, NULL,
+       r.discovered_via, r.discovered_from, r.feed_title, r.feed_published, $run_id
+FROM _kb_refs r
+WHERE NOT EXISTS (SELECT 1 FROM url_state s WHERE s.canonical_url = r.canonical_url)
+"""
+
+# later discoveries may know what the first one did not (a sitemap date, a feed title)
+_BACKFILL_SQL = """
+UPDATE url_state SET
+    source_id = coalesce(url_state.source_id, r.source_id),
+    feed_title = coalesce(url_state.feed_title, r.feed_title),
+    feed_published = coalesce(url_state.feed_published, r.feed_published)
+FROM _kb_refs r
+WHERE url_state.canonical_url = r.canonical_url
+  AND ((url_state.source_id IS NULL AND r.source_id IS NOT NULL)
+       OR (url_state.feed_title IS NULL AND r.feed_title IS NOT NULL)
+       OR (url_state.feed_published IS NULL AND r.feed_published IS NOT NULL))
+"""
+
+
+def record_discovered(
+    con: duckdb.DuckDBPyConnection, run_id: str, refs: Sequence[ArticleRef]
+) -> DiscoverStats:
+    """Insert newly discovered URLs as ``pending`` (one transaction); count what was already known."""
+    merged = _merge_refs(refs)
+    if not merged:
+        return DiscoverStats()
+    refs_table = A.table(
+        A.DISCOVERED,
+        {
+            "canonical_url": list(merged),
+            "url": [r.url for r in merged.values()],
+            "source_id": [r.source_id for r in merged.values()],
+            "discovered_via": [r.discovered_via for r in merged.values()],
+            "discovered_from": [r.discovered_from for r in merged.values()],
+            "feed_title": [r.title for r in merged.values()],
+            "feed_published": [A.utc(r.published, f"feed date of {r.url}") for r in merged.values()],
+        },
+    )
+    counts = {"done": 0, "failed_permanent": 0, "failed_transient": 0, "pending": 0}
+    with transaction(con, "record_discovered"), registered(con, {"_kb_refs": refs_table}):
+        known: dict[str, tuple[str, bool]] = {}
+        for key, status, transient in con.execute(_EXISTING_STATE_SQL).fetchall():
+            known.setdefault(key, (status, bool(transient)))
+        for status, transient in known.values():
+            if status == "done":
+                counts["done"] += 1
+            elif status == "failed":
+                counts["failed_transient" if transient else "failed_permanent"] += 1
+            else:
+                counts["pending"] += 1
+        con.execute(_INSERT_PENDING_SQL, {"now": datetime.now(UTC), "run_id": run_id})
+        if known:
+            con.execute(_BACKFILL_SQL)
+    return DiscoverStats(
+        new=len(merged) - len(known),
+        already_done=counts["done"],
+        failed_permanent=counts["failed_permanent"],
+        failed_transient=counts["failed_transient"],
+        still_pending=counts["pending"],
+    )
+
+
+def pending_urls(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source_ids: Sequence[str | None] | None = None,
+    retry_transient: bool = True,
+    refresh: bool = False,
+    limit: int | None = None,
+) -> list[PendingUrl]:
+    """URLs still to fetch: pending ones, transient failures (``retry_transient``), or all (``refresh``).
+
+    ``source_ids`` restricts to those sources (``None`` inside it selects URLs without a source).
+    Oldest discoveries first, then newest feed date.
+    """
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if not refresh:
+        if retry_transient:
+            where.append("(status = 'pending' OR (status = 'failed' AND coalesce(transient, false)))")
+        else:
+            where.append("status = 'pending'")
+    if source_ids is not None:
+        ids = [s for s in source_ids if s is not None]
+        clause = "list_contains($ids, source_id)"
+        if len(ids) != len(source_ids):
+            clause = f"({clause} OR source_id IS NULL)"
+        where.append(clause)
+        params["ids"] = ids
+    sql = (
+        "SELECT canonical_url, url, source_id, feed_published, feed_title, discovered_via FROM url_state"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY first_discovered_at, feed_published DESC NULLS LAST, canonical_url"
+    )
+    if limit is not None:
+        sql += " LIMIT $limit"
+        params["limit"] = int(limit)
+    rows = con.execute(sql, params).fetchall()
+    seen: set[str] = set()
+    out: list[PendingUrl] = []
+    for key, url, source_id, published, title, via in rows:
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(PendingUrl(key, url, source_id, published, title, via))
+    return out
+
+
+def known_canonical_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> set[str]:
+    """The canonical forms of ``urls`` that already have an article (or a ``done`` ledger row)."""
+    keys = sorted({canonicalize_url(u) for u in urls})
+    if not keys:
+        return set()
+    rows = con.execute(
+        "SELECT canonical_url FROM articles WHERE canonical_url IN (SELECT unnest($keys)) "
+        "UNION SELECT canonical_url FROM url_state "
+        "WHERE status = 'done' AND canonical_url IN (SELECT unnest($keys))",
+        {"keys": keys},
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+# ---------------------------------------------------------------------------------------------------
+# feed_state
+
+
+class FeedStateLike(Protocol):
+    """What :func:`set_feed_state` reads (``kabar.pipeline.FeedStateUpdate`` fits)."""
+
+    @property
+    def document_url(self) -> str: ...
+    @property
+    def etag(self) -> str | None: ...
+    @property
+    def last_modified(self) -> str | None: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    document_url: str
+    etag: str | None
+    last_modified: str | None
+    status: int | None
+    error: str | None = None
+
+
+def get_feed_state(
+    con: duckdb.DuckDBPyConnection, urls: Sequence[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """Stored ``(etag, last_modified)`` per document URL (URLs never fetched are absent)."""
+    if not urls:
+        return {}
+    rows = con.execute(
+        "SELECT document_url, etag, last_modified FROM feed_state WHERE document_url IN (SELECT unnest($urls))",
+        {"urls": list(dict.fromkeys(urls))},
+    ).fetchall()
+    return {u: (e, m) for u, e, m in rows}
+
+
+def set_feed_state(
+    con: duckdb.DuckDBPyConnection, rows: Sequence[FeedStateLike], *, at: datetime | None = None
+) -> int:
+    """Record the outcome of fetching feed/sitemap documents; return rows written.
+
+    A 304 or a failure keeps the stored validators (a 304 may refresh them); a 2xx replaces them.
+    """
+    latest: dict[str, FeedStateLike] = {}
+    for row in rows:
+        latest.pop(row.document_url, None)
+        latest[row.document_url] = row
+    if not latest:
+        return 0
+    old = get_feed_state(con, list(latest))
+    when = A.utc(at, "feed_state time") if at is not None else datetime.now(UTC)
+    cols: dict[str, list[object]] = {name: [] for name in A.FEED_STATE.names}
+    for url, row in latest.items():
+        etag, modified = row.etag, row.last_modified
+        ok = row.status is not None and 200 <= row.status < 300 and not row.error
+        if not ok:
+            prev = old.get(url, (None, None))
+            etag, modified = etag or prev[0], modified or prev[1]
+        cols["document_url"].append(url)
+        cols["etag"].append(etag)
+        cols["last_modified"].append(modified)
+        cols["last_status"].append(row.status)
+        cols["last_fetched_at"].append(when)
+        cols["last_error"].append(row.error)
+    feeds = A.table(A.FEED_STATE, cols)
+    columns = A.column_list(A.FEED_STATE)
+    with transaction(con, "set_feed_state"), registered(con, {"_kb_feeds": feeds}):
+        con.execute("DELETE FROM feed_state WHERE document_url IN (SELECT document_url FROM _kb_feeds)")
+        con.execute(f"INSERT INTO feed_state ({columns}) SELECT {columns} FROM _kb_feeds")
+    return feeds.num_rows
+
+
+# ---------------------------------------------------------------------------------------------------
+# runs
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    flow_run_id: str | None,
+    flow_name: str,
+    parameters: Mapping[str, Any],
+) -> None:
+    """Record a run as ``running``.  Other runs still marked running are marked ``crashed``:
+    only one process can hold the warehouse read-write, so they cannot still be alive."""
+    now = datetime.now(UTC)
+    with transaction(con, "start_run"):
+        con.execute(
+            "UPDATE runs SET state = 'crashed' WHERE state = 'running' AND run_id <> $run_id",
+            {"run_id": run_id},
+        )
+        con.execute("DELETE FROM runs WHERE run_id = $run_id", {"run_id": run_id})
+        con.execute(
+            "INSERT INTO runs (run_id, flow_run_id, flow_name, started_at, state, parameters) "
+            "VALUES ($run_id, $flow_run_id, $flow_name, $now, 'running', $parameters::JSON)",
+            {
+                "run_id": run_id,
+                "flow_run_id": flow_run_id,
+                "flow_name": flow_name,
+                "now": now,
+                "parameters": json.dumps(dict(parameters), default=str, sort_keys=True),
+            },
+        )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    state: str,
+    counts: Mapping[str, int],
+    per_source: Sequence[Mapping[str, Any]],
+) -> None:
+    """Close a run: state, totals (columns + the full ``counts`` JSON) and per-source counts.
+
+    ``per_source`` rows name their source as ``source_id`` (or ``source``); known count keys also
+    go to ``run_sources`` for ``v_source_health``.
+    """
+    if state not in RUN_STATES:
+        raise WarehouseError(f"unknown run state {state!r}; expected one of {sorted(RUN_STATES)}")
+    cols: dict[str, list[object]] = {name: [] for name in A.RUN_SOURCES.names}
+    for row in per_source:
+        source_id = row.get("source_id") or row.get("source")
+        if not source_id:
+            continue
+        cols["run_id"].append(run_id)
+        cols["source_id"].append(str(source_id))
+        for name in COUNT_COLUMNS:
+            cols[name].append(_int(row.get(name)))
+        error = row.get("error")
+        cols["error"].append(None if error is None else str(error))
+    sources = A.table(A.RUN_SOURCES, cols)
+    values: dict[str, Any] = {name: _int(counts.get(name)) for name in COUNT_COLUMNS}
+    values.update(
+        run_id=run_id,
+        state=state,
+        now=datetime.now(UTC),
+        counts=json.dumps(dict(counts), default=str, sort_keys=True),
+        per_source=json.dumps([dict(r) for r in per_source], default=str, sort_keys=True),
+    )
+    assignments = ", ".join(f"{name} = ${name}" for name in COUNT_COLUMNS)
+    with transaction(con, "finish_run"), registered(con, {"_kb_run_sources": sources}):
+        updated = con.execute(
+            f"UPDATE runs SET finished_at = $now, state = $state, {assignments}, "
+            "counts = $counts::JSON, per_source = $per_source::JSON WHERE run_id = $run_id",
+            values,
+        ).fetchone()
+        if not updated or not updated[0]:
+            log.warning("finish_run: run %s was never started; recording it now", run_id)
+            con.execute(
+                f"INSERT INTO runs (run_id, started_at, finished_at, state, {', '.join(COUNT_COLUMNS)}, counts, "
+                f"per_source) VALUES ($run_id, $now, $now, $state, "
+                f"{', '.join('$' + n for n in COUNT_COLUMNS)}, $counts::JSON, $per_source::JSON)",
+                values,
+            )
+        con.execute("DELETE FROM run_sources WHERE run_id = $run_id", {"run_id": run_id})
+        columns = A.column_list(A.RUN_SOURCES)
+        con.execute(f"INSERT INTO run_sources ({columns}) SELECT {columns} FROM _kb_run_sources")
+
+
+# ---------------------------------------------------------------------------------------------------
+# raw pages (for `kabar reparse`)
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    canonical_url: str
+    url: str
+    final_url: str | None
+    source_id: str | None
+    status: int | None
+    content_type: str | None
+    charset: str | None
+    body: bytes  # decompressed
+    fetched_at: datetime
+    run_id: str | None
+
+    @property
+    def text(self) -> str:
+        """The body decoded with its recorded charset (UTF-8 when unknown), undecodable bytes replaced."""
+        try:
+            return self.body.decode(self.charset or "utf-8", errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+
+def prune_raw_pages(con: duckdb.DuckDBPyConnection, *, keep_days: int) -> int:
+    """Delete raw bodies fetched more than ``keep_days`` days ago (``Settings.raw_retention_days``);
+    return how many were deleted.  Articles are kept; only ``kabar reparse`` loses those pages."""
+    if keep_days < 0:
+        raise ValueError("keep_days must be >= 0")
+    cutoff = datetime.now(UTC) - timedelta(days=keep_days)
+    with transaction(con, "prune_raw_pages"):
+        row = con.execute("DELETE FROM raw_pages WHERE fetched_at < $cutoff", {"cutoff": cutoff}).fetchone()
+    return int(row[0]) if row else 0
+
+
+_RAW_PAGE_SQL = """
+SELECT canonical_url, url, final_url, source_id, status, content_type, charset, compression, body_z,
+       fetched_at, run_id
+FROM raw_pages
+WHERE canonical_url > $after {source_filter}
+ORDER BY canonical_url
+LIMIT $limit
+"""
+
+
+def iter_raw_pages(
+    con: duckdb.DuckDBPyConnection, *, source_ids: Sequence[str] | None = None, batch_size: int = 200
+) -> Iterator[list[RawPage]]:
+    """Stored raw pages in batches, decompressed.  Each batch is its own query (keyset paging), so
+    the caller may write on the same connection between batches."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be >= 1")
+    source_filter = "AND list_contains($ids, source_id)" if source_ids is not None else ""
+    sql = _RAW_PAGE_SQL.format(source_filter=source_filter)
+    after = ""
+    while True:
+        params: dict[str, Any] = {"after": after, "limit": batch_size}
+        if source_ids is not None:
+            params["ids"] = list(source_ids)
+        rows = con.execute(sql, params).fetchall()
+        if not rows:
+            return
+        pages = [
+            RawPage(
+                canonical_url=key,
+                url=url,
+                final_url=final_url,
+                source_id=source_id,
+                status=status,
+                content_type=content_type,
+                charset=charset,
+                body=decompress_body(bytes(blob), compression),
+                fetched_at=fetched_at,
+                run_id=run_id,
+            )
+            for key, url, final_url, source_id, status, content_type, charset, compression, blob, fetched_at, run_id in rows
+        ]
+        yield pages
+        after = rows[-1][0]
+        if len(rows) < batch_size:
+            return
+
+
+__all__ = [
+    "COUNT_COLUMNS",
+    "DiscoverStats",
+    "FeedState",
+    "FeedStateLike",
+    "PendingUrl",
+    "RUN_STATES",
+    "RawPage",
+    "finish_run",
+    "get_feed_state",
+    "iter_raw_pages",
+    "known_canonical_urls",
+    "pending_urls",
+    "prune_raw_pages",
+    "record_discovered",
+    "set_feed_state",
+    "start_run",
+]
