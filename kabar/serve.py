@@ -163,12 +163,12 @@ def build_deployments(
             params: dict[str, Any] = {_warehouse_param(ingest): wh, "lock_wait": INGEST_LOCK_WAIT}
             if sched.sources is not None:
                 params["sources"] = list(sched.sources)
-            params.update(ingest_parameters or {})
+            params = {**_accepted(ingest, params), **(ingest_parameters or {})}  # explicit ones unfiltered
             deployments.append(
                 ingest.to_deployment(
                     name=sched.name,
                     interval=sched.interval,
-                    parameters=_accepted(ingest, params),
+                    parameters=params,
                     tags=list(sched.tags),
                     concurrency_limit=one_at_a_time,
                     description=f"Scheduled ingest every {cadence_label(sched.interval)}",
@@ -223,7 +223,7 @@ def serve_command(
     """
     from rich.console import Console
 
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     api_url = os.environ.get("PREFECT_API_URL")
     if not api_url:
         try:

@@ -5,7 +5,7 @@ Prefect's ephemeral mode is slow and loses records on this machine (docs/prefect
 
     ensure_server(home, 4200)   # reuse a live one, or start one detached and wait for /api/health
     server_status(home)         # ServerInfo of the recorded server, or None
-    stop_server(home)           # SIGTERM the process group, SIGKILL fallback, forget it
+    stop_server(home)           # SIGINT (graceful), SIGTERM/SIGKILL fallback to the group, forget it
 
 State lives in ``home`` (``<warehouse dir>/.kabar-prefect/`` by default): the Prefect SQLite DB,
 ``server.pid``, ``server.port``, ``server.log`` and ``server.lock`` (an ``fcntl.flock`` that keeps
@@ -363,15 +363,20 @@ def _wait_gone(pid: int, timeout: float) -> bool:
 
 
 def _terminate(pid: int, timeout: float) -> None:
-    _signal_group(pid, signal.SIGTERM)
+    """SIGINT first (uvicorn shuts down gracefully on it and prints "Server stopped!"; on SIGTERM
+    the ``prefect server start`` process just dies), then SIGTERM, then SIGKILL to the group."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGINT)
     if not _wait_gone(pid, timeout):
-        _signal_group(pid, signal.SIGKILL)
-        _wait_gone(pid, 5.0)
+        _signal_group(pid, signal.SIGTERM)
+        if not _wait_gone(pid, 5.0):
+            _signal_group(pid, signal.SIGKILL)
+            _wait_gone(pid, 5.0)
     _reap(pid)
 
 
 def stop_server(home: Path, timeout: float = 15.0) -> bool:
-    """Stop the server recorded in ``home``: SIGTERM, wait, SIGKILL. False if none was running."""
+    """Stop the server recorded in ``home``: SIGINT, wait, SIGTERM, SIGKILL. False if none was running."""
     home = Path(home).expanduser().resolve()
     if not home.is_dir():
         return False
@@ -389,8 +394,8 @@ def server_command(action: str, warehouse: Path, port: int) -> int:
     """``kabar server start|status|stop`` for the server beside ``warehouse``; returns an exit code."""
     from rich.console import Console
 
-    console = Console(stderr=False, highlight=False)
-    err = Console(stderr=True, highlight=False)
+    console = Console(stderr=False, highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     home = prefect_home_for(warehouse)
 
     def show(info: ServerInfo) -> None:
@@ -409,17 +414,17 @@ def server_command(action: str, warehouse: Path, port: int) -> int:
         show(info)
         return 0
     if action == "status":
-        info = server_status(home)
-        if info is None:
+        status = server_status(home)
+        if status is None:
             if is_prefect_healthy(port):
                 console.print(f"No Kabar-managed server in {home}, but a Prefect API answers on port {port}.")
                 show(_info(home, port, None, started=False))
                 return 0
             console.print(f"No Prefect server running for {warehouse} (home {home}).")
             return 3
-        state = "healthy" if is_prefect_healthy(info.port) else "starting (not healthy yet)"
-        console.print(f"Prefect server pid {info.pid}: {state}")
-        show(info)
+        state = "healthy" if is_prefect_healthy(status.port) else "starting (not healthy yet)"
+        console.print(f"Prefect server pid {status.pid}: {state}")
+        show(status)
         return 0
     if action == "stop":
         if stop_server(home):

@@ -1,0 +1,154 @@
+"""The ``maintenance`` flow: prune old raw HTML, CHECKPOINT, and report table totals.
+
+Scheduled daily by ``kabar serve`` (deployment ``maintenance/daily``). One task does the work in one
+read-write connection (``warehouse.open_warehouse``: migrations applied, seeds loaded, CHECKPOINT and
+close on exit):
+
+* delete ``raw_pages`` rows whose ``fetched_at`` is older than ``raw_retention_days`` (0 or less keeps
+  everything; rows without ``fetched_at`` are kept). Articles keep their text; only the stored HTML
+  that ``reparse`` would re-read goes.
+* ``CHECKPOINT`` so the WAL is folded into the file and freed blocks can be reused;
+* a markdown artifact with the row counts before and after, and the file size.
+
+The SQL is in constants here for now; it belongs in ``warehouse/`` (a ``prune_raw_pages`` function)
+once that module grows one, so that DuckDB stays inside ``warehouse/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+import warehouse as wh
+
+# Tables reported in the summary, in display order (a fixed allow-list: names never come from data).
+REPORTED_TABLES = ("articles", "raw_pages", "fetches", "failures", "runs", "url_state")
+
+PRUNE_RAW_PAGES_SQL = "DELETE FROM raw_pages WHERE fetched_at IS NOT NULL AND fetched_at < ?"
+EXISTING_TABLES_SQL = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+
+
+@dataclass(frozen=True)
+class MaintenanceReport:
+    """What one maintenance run did."""
+
+    warehouse: str
+    retention_days: int
+    cutoff: datetime | None  # None: retention disabled
+    pruned_raw_pages: int
+    rows_before: dict[str, int]
+    rows_after: dict[str, int]
+    bytes_before: int
+    bytes_after: int
+
+
+def retention_cutoff(now: datetime, retention_days: int) -> datetime | None:
+    """The oldest ``fetched_at`` kept, or None when retention is off (``retention_days <= 0``)."""
+    if retention_days <= 0:
+        return None
+    return now.astimezone(UTC) - timedelta(days=retention_days)
+
+
+def _scalar(con: Any, sql: str, params: list[Any] | None = None) -> int:
+    row = con.execute(sql, params or []).fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+def _table_counts(con: Any) -> dict[str, int]:
+    existing = {row[0] for row in con.execute(EXISTING_TABLES_SQL).fetchall()}
+    counts: dict[str, int] = {}
+    for table in REPORTED_TABLES:
+        if table in existing:  # allow-listed identifier, safe to interpolate
+            counts[table] = _scalar(con, f"SELECT count(*) FROM {table}")
+    return counts
+
+
+def _file_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + ".wal")) if p.exists())
+
+
+def run_maintenance(
+    warehouse_path: Path | str, retention_days: int, *, now: datetime, lock_wait: float = 0.0
+) -> MaintenanceReport:
+    """Prune ``raw_pages`` older than the retention and CHECKPOINT, in one read-write connection."""
+    path = Path(warehouse_path)
+    bytes_before = _file_bytes(path)
+    cutoff = retention_cutoff(now, retention_days)
+    with wh.open_warehouse(path, wait=lock_wait) as con:
+        before = _table_counts(con)
+        pruned = 0
+        if cutoff is not None:
+            pruned = _scalar(con, PRUNE_RAW_PAGES_SQL, [cutoff])  # DuckDB returns the deleted count
+        con.execute("CHECKPOINT")
+        after = _table_counts(con)
+    return MaintenanceReport(
+        warehouse=str(path),
+        retention_days=retention_days,
+        cutoff=cutoff,
+        pruned_raw_pages=pruned,
+        rows_before=before,
+        rows_after=after,
+        bytes_before=bytes_before,
+        bytes_after=_file_bytes(path),
+    )
+
+
+def report_markdown(report: MaintenanceReport) -> str:
+    """The artifact text: what was pruned and the table totals before and after."""
+    if report.cutoff is None:
+        policy = "retention disabled (raw_retention_days <= 0): nothing pruned"
+    else:
+        policy = (
+            f"pruned **{report.pruned_raw_pages}** raw_pages rows fetched before "
+            f"{report.cutoff:%Y-%m-%d %H:%M} UTC (retention {report.retention_days} days)"
+        )
+    lines = [
+        "# Warehouse maintenance",
+        "",
+        f"Warehouse `{report.warehouse}`: {policy}; CHECKPOINT done.",
+        "",
+        "| table | rows before | rows after |",
+        "|---|---:|---:|",
+    ]
+    for table, n in report.rows_before.items():
+        lines.append(f"| {table} | {n} | {report.rows_after.get(table, 0)} |")
+    lines += [
+        "",
+        f"File size (with WAL): {report.bytes_before / 1e6:.2f} MB before, {report.bytes_after / 1e6:.2f} MB after.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@task(name="prune-and-checkpoint", cache_policy=NO_CACHE)
+def prune_and_checkpoint(warehouse_path: str, raw_retention_days: int, lock_wait: float) -> MaintenanceReport:
+    report = run_maintenance(warehouse_path, raw_retention_days, now=datetime.now(UTC), lock_wait=lock_wait)
+    get_run_logger().info(
+        "pruned %d raw_pages rows (retention %d days); CHECKPOINT done",
+        report.pruned_raw_pages,
+        raw_retention_days,
+    )
+    return report
+
+
+@flow(name="maintenance")
+def maintenance(
+    warehouse_path: str = "kabar.duckdb", raw_retention_days: int = 90, lock_wait: float = 300.0
+) -> dict[str, Any]:
+    """Prune raw HTML older than ``raw_retention_days`` and CHECKPOINT the warehouse."""
+    report = prune_and_checkpoint(warehouse_path, raw_retention_days, lock_wait)
+    create_markdown_artifact(
+        key="maintenance-summary",
+        markdown=report_markdown(report),
+        description="raw_pages retention and table totals",
+    )
+    return {
+        "pruned_raw_pages": report.pruned_raw_pages,
+        "rows_after": report.rows_after,
+        "bytes_after": report.bytes_after,
+    }
