@@ -30,7 +30,6 @@ import warehouse as wh
 # Tables reported in the summary, in display order (a fixed allow-list: names never come from data).
 REPORTED_TABLES = ("articles", "raw_pages", "fetches", "failures", "runs", "url_state")
 
-PRUNE_RAW_PAGES_SQL = "DELETE FROM raw_pages WHERE fetched_at IS NOT NULL AND fetched_at < ?"
 EXISTING_TABLES_SQL = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
 
 
@@ -84,7 +83,7 @@ def run_maintenance(
         before = _table_counts(con)
         pruned = 0
         if cutoff is not None:
-            pruned = _scalar(con, PRUNE_RAW_PAGES_SQL, [cutoff])  # DuckDB returns the deleted count
+            pruned = wh.prune_raw_pages(con, before=cutoff)
         con.execute("CHECKPOINT")
         after = _table_counts(con)
     return MaintenanceReport(

@@ -226,8 +226,24 @@ def _print_summary(summary: dict[str, Any]) -> None:
         print(f"Flow run in the Prefect UI: {api}/runs/flow-run/{summary['flow_run_id']}")
 
 
+def _preflight_lock(warehouse: Path, wait: float) -> str | None:
+    """Fail fast (no flow run, no traceback) when another process holds the warehouse."""
+    import warehouse as wh
+    from extractors.errors import WarehouseError
+
+    try:
+        wh.connect(warehouse, wait=wait).close()
+    except WarehouseError as exc:
+        return str(exc)
+    return None
+
+
 def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
     warehouse = _warehouse_path(args)
+    problem = _preflight_lock(warehouse, args.wait)
+    if problem:
+        print(f"kabar: {problem}", file=sys.stderr)
+        return 3
     _settle_prefect(warehouse, args.port)
     from extractors.errors import WarehouseError
     from flows.ingest import ingest

@@ -415,12 +415,18 @@ class RawPage:
             return self.body.decode("utf-8", errors="replace")
 
 
-def prune_raw_pages(con: duckdb.DuckDBPyConnection, *, keep_days: int) -> int:
-    """Delete raw bodies fetched more than ``keep_days`` days ago (``Settings.raw_retention_days``);
-    return how many were deleted.  Articles are kept; only ``kabar reparse`` loses those pages."""
-    if keep_days < 0:
-        raise ValueError("keep_days must be >= 0")
-    cutoff = datetime.now(UTC) - timedelta(days=keep_days)
+def prune_raw_pages(
+    con: duckdb.DuckDBPyConnection, *, keep_days: int | None = None, before: datetime | None = None
+) -> int:
+    """Delete raw bodies fetched more than ``keep_days`` days ago (``Settings.raw_retention_days``),
+    or before the instant ``before``; return how many were deleted.  Articles are kept; only
+    ``kabar reparse`` loses those pages."""
+    if before is not None:
+        cutoff = before
+    else:
+        if keep_days is None or keep_days < 0:
+            raise ValueError("keep_days must be >= 0")
+        cutoff = datetime.now(UTC) - timedelta(days=keep_days)
     with transaction(con, "prune_raw_pages"):
         row = con.execute("DELETE FROM raw_pages WHERE fetched_at < $cutoff", {"cutoff": cutoff}).fetchone()
     return int(row[0]) if row else 0
