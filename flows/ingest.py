@@ -46,12 +46,21 @@ def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
     return isinstance(exc, BaseException) and is_transient(exc)
 
 
-@task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_transient)
+@task(
+    name="discover",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=5,
+    retry_condition_fn=_retry_transient,
+)
 def discover_task(fetcher: BackgroundFetcher, specs: list[SourceSpec], feed_state: dict) -> DiscoverOutcome:
     outcome = discover_documents(fetcher, specs, feed_state)
     get_run_logger().info(
         "discovered %d article URLs from %d feed/sitemap documents (%d unchanged: 304), %d discovery errors",
-        len(outcome.refs), outcome.documents, outcome.not_modified, len(outcome.failures),
+        len(outcome.refs),
+        outcome.documents,
+        outcome.not_modified,
+        len(outcome.failures),
     )
     return outcome
 
@@ -67,8 +76,9 @@ def extract_task(pool: ExtractionPool, jobs: list) -> list[ArticleRow | FailureR
 
 
 @task(name="load-batch", cache_policy=NO_CACHE)
-def load_task(con: Any, run_id: str, articles: list[ArticleRow], failures: list[FailureRow],
-              fetches: list[FetchResult]) -> Any:
+def load_task(
+    con: Any, run_id: str, articles: list[ArticleRow], failures: list[FailureRow], fetches: list[FetchResult]
+) -> Any:
     return warehouse.load_batch(con, run_id=run_id, articles=articles, failures=failures, fetches=fetches)
 
 
@@ -97,13 +107,17 @@ def ingest(
     """Ingest new articles from the configured (or the given ad-hoc) sources into the warehouse."""
     logger = get_run_logger()
     settings: Settings = load_settings(
-        warehouse=Path(warehouse_path), allow_private=allow_private or None, batch_size=batch_size, workers=workers
+        warehouse=Path(warehouse_path),
+        allow_private=allow_private or None,
+        batch_size=batch_size,
+        workers=workers,
     )
     if allowed_hosts:
         settings = settings.model_copy(update={"allowed_hosts": tuple(allowed_hosts)})
     fetch_config = FetchConfig.from_settings(settings)
-    specs = resolve_specs(sources=sources, feeds=feeds, sitemaps=sitemaps, urls=urls, urls_file=urls_file,
-                          base_url=base_url)
+    specs = resolve_specs(
+        sources=sources, feeds=feeds, sitemaps=sitemaps, urls=urls, urls_file=urls_file, base_url=base_url
+    )
     specs_by_id: dict[str | None, SourceSpec] = {s.source_id: s for s in specs}
 
     from prefect.runtime import flow_run
@@ -116,12 +130,15 @@ def ingest(
     params = {"sources": [s.source_id for s in specs], "refresh": refresh, "max_urls": max_urls}
 
     with warehouse.open_warehouse(settings.warehouse, wait=lock_wait) as con:
-        warehouse.start_run(con, run_id=run_id, flow_run_id=flow_run_id, flow_name="ingest", parameters=params)
+        warehouse.start_run(
+            con, run_id=run_id, flow_run_id=flow_run_id, flow_name="ingest", parameters=params
+        )
         state = "failed"
         try:
-            with BackgroundFetcher(fetch_config) as fetcher, ExtractionPool(
-                settings.workers, timeout=settings.extract_timeout
-            ) as pool:
+            with (
+                BackgroundFetcher(fetch_config) as fetcher,
+                ExtractionPool(settings.workers, timeout=settings.extract_timeout) as pool,
+            ):
                 # ---- discover
                 doc_urls = [u for s in specs for u in (*s.feeds, *s.sitemaps)]
                 feed_state = warehouse.get_feed_state(con, doc_urls) if not refresh else {}
@@ -129,8 +146,14 @@ def ingest(
                 warehouse.set_feed_state(con, outcome.feed_updates)
                 stats = warehouse.record_discovered(con, run_id, outcome.refs)
                 if outcome.failures or outcome.fetches:
-                    warehouse.load_batch(con, run_id=run_id, articles=[], failures=outcome.failures,
-                                         fetches=outcome.fetches, keep_raw=False)
+                    warehouse.load_batch(
+                        con,
+                        run_id=run_id,
+                        articles=[],
+                        failures=outcome.failures,
+                        fetches=outcome.fetches,
+                        keep_raw=False,
+                    )
                 totals["discovered"] = len(outcome.refs)
                 totals["not_modified"] = outcome.not_modified
                 totals["new_urls"] = int(getattr(stats, "new", 0))
@@ -143,18 +166,30 @@ def ingest(
 
                 # ---- fetch / extract / load, batch by batch
                 source_ids = [s.source_id for s in specs]
-                pending = warehouse.pending_urls(con, source_ids=source_ids, refresh=refresh,
-                                                 limit=max_urls or None)
+                pending = warehouse.pending_urls(
+                    con, source_ids=source_ids, refresh=refresh, limit=max_urls or None
+                )
                 meta = {p.url: (p.source_id, p.feed_published, p.feed_title) for p in pending}
-                batches = [pending[i : i + settings.batch_size] for i in range(0, len(pending), settings.batch_size)]
-                logger.info("%d URLs to fetch in %d batches of up to %d", len(pending), len(batches),
-                            settings.batch_size)
-                next_fetch = fetch_task.submit(fetcher, quote([p.url for p in batches[0]])) if batches else None
+                batches = [
+                    pending[i : i + settings.batch_size] for i in range(0, len(pending), settings.batch_size)
+                ]
+                logger.info(
+                    "%d URLs to fetch in %d batches of up to %d",
+                    len(pending),
+                    len(batches),
+                    settings.batch_size,
+                )
+                next_fetch = (
+                    fetch_task.submit(fetcher, quote([p.url for p in batches[0]])) if batches else None
+                )
                 for i in range(len(batches)):
                     assert next_fetch is not None
                     results: list[FetchResult] = next_fetch.result()
-                    next_fetch = (fetch_task.submit(fetcher, quote([p.url for p in batches[i + 1]]))
-                                  if i + 1 < len(batches) else None)
+                    next_fetch = (
+                        fetch_task.submit(fetcher, quote([p.url for p in batches[i + 1]]))
+                        if i + 1 < len(batches)
+                        else None
+                    )
                     jobs, fetch_failures = jobs_for_batch(results, specs_by_id, meta)
                     outcomes = extract_task(pool, quote(jobs)) if jobs else []
                     articles = [o for o in outcomes if isinstance(o, ArticleRow)]
@@ -169,8 +204,14 @@ def ingest(
                     for r in results:
                         if r.ok:
                             per_source[source_key(meta.get(r.url, (None,))[0])]["fetched"] += 1
-                    logger.info("batch %d/%d: %d fetched, %d articles, %d failed", i + 1, len(batches),
-                                sum(1 for r in results if r.ok), len(articles), len(failures))
+                    logger.info(
+                        "batch %d/%d: %d fetched, %d articles, %d failed",
+                        i + 1,
+                        len(batches),
+                        sum(1 for r in results if r.ok),
+                        len(articles),
+                        len(failures),
+                    )
             state = "completed"
         finally:
             counts = {k: int(totals.get(k, 0)) for k in COUNT_KEYS}
@@ -178,8 +219,14 @@ def ingest(
             warehouse.finish_run(con, run_id=run_id, state=state, counts=counts, per_source=rows)
 
     duration = time.monotonic() - t0
-    summary = {"run_id": run_id, "flow_run_id": flow_run_id, "state": state, "duration_s": round(duration, 2),
-               **counts, "per_source": rows}
+    summary = {
+        "run_id": run_id,
+        "flow_run_id": flow_run_id,
+        "state": state,
+        "duration_s": round(duration, 2),
+        **counts,
+        "per_source": rows,
+    }
     _artifacts(summary, rows)
     return summary
 
@@ -188,17 +235,21 @@ def _per_source_rows(per_source: dict[str, Counter[str]]) -> list[dict[str, Any]
     rows = []
     for src in sorted(per_source):
         c = per_source[src]
-        kinds = ", ".join(f"{k.split(':', 1)[1]}={v}" for k, v in sorted(c.items()) if k.startswith("failed:"))
-        rows.append({
-            "source": src,
-            "discovered": c.get("discovered", 0),
-            "fetched": c.get("fetched", 0),
-            "new": c.get("new", 0),
-            "updated": c.get("updated", 0),
-            "unchanged": c.get("unchanged", 0),
-            "failed": c.get("failed", 0),
-            "failure_kinds": kinds,
-        })
+        kinds = ", ".join(
+            f"{k.split(':', 1)[1]}={v}" for k, v in sorted(c.items()) if k.startswith("failed:")
+        )
+        rows.append(
+            {
+                "source": src,
+                "discovered": c.get("discovered", 0),
+                "fetched": c.get("fetched", 0),
+                "new": c.get("new", 0),
+                "updated": c.get("updated", 0),
+                "unchanged": c.get("unchanged", 0),
+                "failed": c.get("failed", 0),
+                "failure_kinds": kinds,
+            }
+        )
     return rows
 
 
@@ -219,7 +270,11 @@ def _artifacts(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:
             **summary
         ),
     ]
-    broken = [r["source"] for r in rows if r.get("failed") and not (r.get("new") or r.get("unchanged") or r.get("updated"))]
+    broken = [
+        r["source"]
+        for r in rows
+        if r.get("failed") and not (r.get("new") or r.get("unchanged") or r.get("updated"))
+    ]
     if broken:
         md += ["", "**Warning:** sources with failures and no articles this run: " + ", ".join(broken)]
     create_markdown_artifact(key="ingest-summary", markdown="\n".join(md), description="Ingest run summary")

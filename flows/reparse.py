@@ -20,7 +20,7 @@ from prefect.utilities.annotations import quote
 import warehouse
 from extractors.models import ArticleRow, FailureRow, SourceSpec
 from extractors.normalise import PageJob
-from extractors.sources import load_sources
+from extractors.sources import DEMO_SOURCES, load_sources
 from kabar.workers import ExtractionPool
 
 
@@ -29,52 +29,63 @@ def reparse_batch(con: Any, pool: ExtractionPool, run_id: str, jobs: list[PageJo
     outcomes = pool.map(jobs)
     articles = [o for o in outcomes if isinstance(o, ArticleRow)]
     failures = [o for o in outcomes if isinstance(o, FailureRow)]
-    return warehouse.load_batch(con, run_id=run_id, articles=articles, failures=failures, fetches=[],
-                                keep_raw=False)
+    return warehouse.load_batch(
+        con, run_id=run_id, articles=articles, failures=failures, fetches=[], keep_raw=False
+    )
 
 
 @flow(name="reparse", log_prints=False)
-def reparse(warehouse_path: str = "kabar.duckdb", sources: list[str] | None = None,
-            workers: int | None = None, batch_size: int = 200) -> dict[str, Any]:
+def reparse(
+    warehouse_path: str = "kabar.duckdb",
+    sources: list[str] | None = None,
+    workers: int | None = None,
+    batch_size: int = 200,
+) -> dict[str, Any]:
     logger = get_run_logger()
     from prefect.runtime import flow_run
 
     flow_run_id = str(flow_run.id) if flow_run.id else None
     run_id = flow_run_id or str(uuid.uuid4())
-    specs: dict[str | None, SourceSpec] = {s.source_id: s for s in load_sources()}
+    specs: dict[str | None, SourceSpec] = {
+        s.source_id: s for s in (*load_sources(), *load_sources(DEMO_SOURCES))
+    }
     totals: Counter[str] = Counter()
     t0 = time.monotonic()
     with warehouse.open_warehouse(Path(warehouse_path)) as con:
-        warehouse.start_run(con, run_id=run_id, flow_run_id=flow_run_id, flow_name="reparse",
-                            parameters={"sources": sources})
+        warehouse.start_run(
+            con, run_id=run_id, flow_run_id=flow_run_id, flow_name="reparse", parameters={"sources": sources}
+        )
         state = "failed"
         try:
             with ExtractionPool(workers or 0) as pool:
-                for n, raw_batch in enumerate(warehouse.iter_raw_pages(con, source_ids=sources, batch_size=batch_size), 1):
+                for n, raw_batch in enumerate(
+                    warehouse.iter_raw_pages(con, source_ids=sources, batch_size=batch_size), 1
+                ):
                     jobs = []
                     for r in raw_batch:
                         spec = specs.get(r.source_id)
-                        jobs.append(PageJob(
-                            url=r.url, canonical_url=r.canonical_url, final_url=r.final_url or r.url,
-                            source_id=r.source_id, outlet=spec.outlet_name if spec else None,
-                            timezone=spec.timezone if spec else "UTC", language=spec.language if spec else None,
-                            body=r.body, text=_decode(r.body, r.charset), fetched_at=r.fetched_at,
-                        ))
+                        jobs.append(
+                            PageJob(
+                                url=r.url,
+                                canonical_url=r.canonical_url,
+                                final_url=r.final_url or r.url,
+                                source_id=r.source_id,
+                                outlet=spec.outlet_name if spec else None,
+                                timezone=spec.timezone if spec else "UTC",
+                                language=spec.language if spec else None,
+                                body=r.body,
+                                text=r.text if r.charset else None,
+                                fetched_at=r.fetched_at,
+                            )
+                        )
                     stats = reparse_batch(con, pool, run_id, quote(jobs))
                     for k in ("new", "updated", "unchanged", "failed"):
                         totals[k] += int(getattr(stats, k, 0))
                     totals["pages"] += len(jobs)
-                    logger.info("reparse batch %d: %d pages, %d updated", n, len(jobs), getattr(stats, "updated", 0))
+                    logger.info(
+                        "reparse batch %d: %d pages, %d updated", n, len(jobs), getattr(stats, "updated", 0)
+                    )
             state = "completed"
         finally:
             warehouse.finish_run(con, run_id=run_id, state=state, counts=dict(totals), per_source=[])
     return {"run_id": run_id, "state": state, "duration_s": round(time.monotonic() - t0, 2), **totals}
-
-
-def _decode(body: bytes, charset: str | None) -> str | None:
-    if not charset:
-        return None
-    try:
-        return body.decode(charset)
-    except (LookupError, UnicodeDecodeError):
-        return None

@@ -37,7 +37,11 @@ class _Handler(BaseHTTPRequestHandler):
         if path.endswith("/"):
             path += "index.html"
         target = (self.server.root / path.lstrip("/")).resolve()
-        if self.server.root not in target.parents or not target.is_file() or target.name in ("README.md", "EXPECTED.json"):
+        if (
+            self.server.root not in target.parents
+            or not target.is_file()
+            or target.name in ("README.md", "EXPECTED.json")
+        ):
             self._send(404, "text/plain; charset=utf-8", b"not found")
             return
         body = target.read_bytes()

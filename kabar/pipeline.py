@@ -1,8 +1,8 @@
 """Plain-Python stage glue the Prefect flow calls (no Prefect here, so it is testable alone).
 
-    discover_documents : feeds/sitemaps (conditional GET) -> ArticleRefs, feed-state updates, errors
-    jobs_for_batch     : FetchResults -> PageJobs for the workers, FailureRows for failed fetches
-    resolve_specs      : CLI/flow parameters -> the SourceSpecs of this run
+discover_documents : feeds/sitemaps (conditional GET) -> ArticleRefs, feed-state updates, errors
+jobs_for_batch     : FetchResults -> PageJobs for the workers, FailureRows for failed fetches
+resolve_specs      : CLI/flow parameters -> the SourceSpecs of this run
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ MAX_SITEMAP_DOCUMENTS = 200  # per source per run: a guard against sitemap-index
 
 
 class FetchesMany(Protocol):
-    def fetch_many(self, urls: Sequence[str], *, kind: str = ..., conditional: object = ...) -> list[FetchResult]: ...
+    def fetch_many(
+        self, urls: Sequence[str], *, kind: str = ..., conditional: object = ...
+    ) -> list[FetchResult]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,8 @@ def discover_documents(
     for spec in specs:
         key = source_key(spec.source_id)
         refs: list[ArticleRef] = [
-            ArticleRef(url=u, discovered_via="url", discovered_from="cli", source_id=spec.source_id) for u in spec.urls
+            ArticleRef(url=u, discovered_via="url", discovered_from="cli", source_id=spec.source_id)
+            for u in spec.urls
         ]
         seen: set[str] = set()
         frontier = [u for u in (*spec.feeds, *spec.sitemaps)]
@@ -123,30 +126,47 @@ def discover_documents(
             if not batch:
                 break
             seen.update(batch)
-            results = fetcher.fetch_many(batch, kind="feed", conditional={u: feed_state.get(u, (None, None)) for u in batch})
+            results = fetcher.fetch_many(
+                batch, kind="feed", conditional={u: feed_state.get(u, (None, None)) for u in batch}
+            )
             for res in results:
                 out.documents += 1
                 out.fetches.append(res)
                 if res.not_modified:
                     out.not_modified += 1
-                    out.feed_updates.append(FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None))
+                    out.feed_updates.append(
+                        FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None)
+                    )
                     continue
                 if not res.ok:
                     out.failures.append(
-                        FailureRow(res.url, spec.source_id, "discover", res.error_class or "fetch_error",
-                                   res.error or "feed could not be fetched", res.transient, now)
+                        FailureRow(
+                            res.url,
+                            spec.source_id,
+                            "discover",
+                            res.error_class or "fetch_error",
+                            res.error or "feed could not be fetched",
+                            res.transient,
+                            now,
+                        )
                     )
                     out.feed_updates.append(FeedStateUpdate(res.url, None, None, res.status, res.error))
                     continue
-                doc = parse_document(res.body, document_url=res.final_url or res.url, source_id=spec.source_id)
+                doc = parse_document(
+                    res.body, document_url=res.final_url or res.url, source_id=spec.source_id
+                )
                 if doc.error:
                     out.failures.append(
-                        FailureRow(res.url, spec.source_id, "discover", "malformed_feed", doc.error, False, now)
+                        FailureRow(
+                            res.url, spec.source_id, "discover", "malformed_feed", doc.error, False, now
+                        )
                     )
                     # forget the validators so a fixed document is fetched in full next time
                     out.feed_updates.append(FeedStateUpdate(res.url, None, None, res.status, doc.error))
                     continue
-                out.feed_updates.append(FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None))
+                out.feed_updates.append(
+                    FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None)
+                )
                 refs.extend(doc.refs)
                 frontier.extend(c for c in doc.child_sitemaps if c not in seen)
         # de-duplicate within the source by canonical URL, keeping the richest ref (with a date/title)
@@ -155,8 +175,17 @@ def discover_documents(
             try:
                 c = canonicalize_url(r.url)
             except ValueError:
-                out.failures.append(FailureRow(r.url, spec.source_id, "discover", "invalid_url",
-                                               f"not a valid http(s) URL: {r.url!r}", False, now))
+                out.failures.append(
+                    FailureRow(
+                        r.url,
+                        spec.source_id,
+                        "discover",
+                        "invalid_url",
+                        f"not a valid http(s) URL: {r.url!r}",
+                        False,
+                        now,
+                    )
+                )
                 continue
             prev = best.get(c)
             if prev is None or (prev.published is None and r.published is not None):
@@ -181,8 +210,15 @@ def jobs_for_batch(
         source_id, feed_published, feed_title = meta.get(res.url, (None, None, None))
         if not res.ok or res.not_modified:
             failures.append(
-                FailureRow(res.url, source_id, "fetch", res.error_class or "fetch_error",
-                           res.error or f"HTTP {res.status}", res.transient, res.fetched_at)
+                FailureRow(
+                    res.url,
+                    source_id,
+                    "fetch",
+                    res.error_class or "fetch_error",
+                    res.error or f"HTTP {res.status}",
+                    res.transient,
+                    res.fetched_at,
+                )
             )
             continue
         spec = specs_by_id.get(source_id)

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -39,8 +40,10 @@ def _page(i: int) -> bytes:
     ).encode()
 
 
-def _slow(body: bytes, delay: float):
+def _slow(body: bytes, delay: float, gate: threading.Event | None = None):
     def handler(h):
+        if gate is not None:
+            gate.wait(timeout=120)
         time.sleep(delay)
         h.send_response(200)
         h.send_header("Content-Type", "text/html; charset=utf-8")
@@ -81,11 +84,11 @@ def _feed(site: LocalSite, paths: list[str]) -> bytes:
     )
 
 
-def _site(delay: float) -> LocalSite:
+def _site(delay: float, gate: threading.Event | None = None) -> LocalSite:
     site = LocalSite()
     good = [f"/berita/{i}.html" for i in range(GOOD)]
     for i, p in enumerate(good):
-        site.routes[p] = _slow(_page(i), delay)
+        site.routes[p] = _slow(_page(i), delay, gate)
     site.routes.update(BAD)
     # the same article twice more, differing only by tracking parameters / fragment
     paths = [*good, *BAD, "/berita/0.html?utm_source=x&fbclid=y", "/berita/1.html#comments"]
@@ -208,21 +211,31 @@ def test_sigkill_then_rerun_loses_nothing_and_doubles_nothing(prefect_server, tm
 
 
 def test_two_runs_at_once_second_stops_with_a_clear_lock_message_or_waits(prefect_server, tmp_path):
+    """While run A holds the warehouse (its page requests are held open), run B with --wait 0 stops
+    with a message naming the lock; run C with --wait waits for A and then completes."""
     db = tmp_path / "c.duckdb"
-    with _site(0.1) as site:
+    gate = threading.Event()
+    with _site(0.0, gate) as site:
         first = subprocess.Popen(_cmd(site, db), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                  start_new_session=True)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and site.hits["/feed.xml"] < 1 and first.poll() is None:
-            time.sleep(0.05)
-        assert first.poll() is None
-        nowait = [*_cmd(site, db)]
-        nowait[nowait.index("--wait") + 1] = "0"
-        second = subprocess.run(nowait, env=_env(), capture_output=True, text=True, timeout=300)
-        assert second.returncode == 3, second.stderr[-2000:]
-        assert "lock" in second.stderr.lower() and str(db) in second.stderr
-        assert "Traceback" not in second.stderr
-        waiting = subprocess.run(_cmd(site, db), env=_env(), capture_output=True, text=True, timeout=300)
-        assert waiting.returncode == 0, waiting.stderr[-2000:]
+        try:
+            deadline = time.monotonic() + 120
+            page_hits = lambda: sum(v for k, v in site.hits.items() if k.startswith("/berita/"))  # noqa: E731
+            while time.monotonic() < deadline and page_hits() < 1 and first.poll() is None:
+                time.sleep(0.05)
+            assert first.poll() is None and page_hits() >= 1
+            nowait = [*_cmd(site, db)]
+            nowait[nowait.index("--wait") + 1] = "0"
+            second = subprocess.run(nowait, env=_env(), capture_output=True, text=True, timeout=300)
+            assert second.returncode == 3, second.stderr[-2000:]
+            assert "lock" in second.stderr.lower() and str(db) in second.stderr
+            assert "Traceback" not in second.stderr
+            third = subprocess.Popen(_cmd(site, db), env=_env(), stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True)
+            time.sleep(3)
+            assert third.poll() is None  # waiting for the lock
+        finally:
+            gate.set()
         assert first.wait(timeout=300) == 0
+        assert third.wait(timeout=300) == 0, third.stderr.read()[-2000:]
         _check_final(db, site)

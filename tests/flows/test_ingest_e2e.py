@@ -151,3 +151,37 @@ def test_second_run_is_idempotent(demo_runs):
     assert second["new"] == 0 and second["updated"] == 0
     assert second["not_modified"] >= 1  # feeds answered 304 to the conditional GET
     assert first["new"] == counts1["articles"]
+
+
+def test_reparse_is_idempotent_and_repairs_rows_in_place(demo_runs):
+    from flows.reparse import reparse
+
+    db, *_ = demo_runs
+    before = _counts(db)
+    first = reparse(warehouse_path=str(db))
+    assert first["state"] == "completed"
+    assert first["pages"] == before["articles"] and first["updated"] == 0 and first["new"] == 0
+    # simulate an old parser's output on one article: reparse must bring it back, in place
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(
+            "UPDATE articles SET dateline_place = NULL, parse_hash = 'stale', content_hash = 'stale' "
+            "WHERE outlet = 'EGINDO.co'"
+        )
+        con.execute(
+            "DELETE FROM attributions WHERE article_id IN "
+            "(SELECT article_id FROM articles WHERE outlet = 'EGINDO.co')"
+        )
+    finally:
+        con.close()
+    second = reparse(warehouse_path=str(db))
+    assert second["updated"] == 1 and second["new"] == 0
+    assert _counts(db) == before
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert (
+            con.execute("SELECT dateline_place FROM articles WHERE outlet = 'EGINDO.co'").fetchone()[0]
+            == "Beijing"
+        )
+    finally:
+        con.close()
