@@ -70,7 +70,7 @@ def reparse(
                                 canonical_url=r.canonical_url,
                                 final_url=r.final_url or r.url,
                                 source_id=r.source_id,
-                                outlet=spec.outlet_name if spec else None,
+                                outlet=(spec.outlet or None) if spec else None,
                                 timezone=spec.timezone if spec else "UTC",
                                 language=spec.language if spec else None,
                                 body=r.body,
