@@ -16,7 +16,6 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ from fetchers import FetchConfig
 from kabar.fetchloop import BackgroundFetcher
 from kabar.pipeline import DiscoverOutcome, discover_documents, jobs_for_batch, resolve_specs, source_key
 from kabar.settings import Settings, load_settings
-from kabar.workers import ExtractionPool
+from kabar.workers import ExtractionPool, Ticket
 
 COUNT_KEYS = ("discovered", "new_urls", "fetched", "new", "updated", "unchanged", "failed", "not_modified")
 
@@ -71,8 +70,9 @@ def fetch_task(fetcher: BackgroundFetcher, urls: list[str]) -> list[FetchResult]
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_task(pool: ExtractionPool, jobs: list) -> list[ArticleRow | FailureRow]:
-    return pool.map(jobs)
+def extract_task(pool: ExtractionPool, ticket: Ticket) -> list[ArticleRow | FailureRow]:
+    """Wait for one batch queued on the extraction workers (hung/crashed pages become failures)."""
+    return pool.collect(ticket)
 
 
 @task(name="load-batch", cache_policy=NO_CACHE)
@@ -179,22 +179,29 @@ def ingest(
                     len(batches),
                     settings.batch_size,
                 )
-                next_fetch = (
-                    fetch_task.submit(fetcher, quote([p.url for p in batches[0]])) if batches else None
-                )
-                for i in range(len(batches)):
-                    assert next_fetch is not None
-                    results: list[FetchResult] = next_fetch.result()
-                    next_fetch = (
-                        fetch_task.submit(fetcher, quote([p.url for p in batches[i + 1]]))
-                        if i + 1 < len(batches)
-                        else None
-                    )
-                    jobs, fetch_failures = jobs_for_batch(results, specs_by_id, meta)
-                    outcomes = extract_task(pool, quote(jobs)) if jobs else []
+
+                def fetch_next(k: int) -> Any:
+                    if k >= len(batches):
+                        return None
+                    return fetch_task.submit(fetcher, quote([p.url for p in batches[k]]))
+
+                # Streamed: the next batch downloads and waits queued on the workers while the
+                # current one is extracted and loaded, so both cores stay busy.
+                in_flight: list[tuple[list[FetchResult], Ticket, list[FailureRow]]] = []
+                future, fetched_batches, loaded = fetch_next(0), 0, 0
+                while future is not None or in_flight:
+                    while future is not None and len(in_flight) < 2:
+                        results: list[FetchResult] = future.result()
+                        fetched_batches += 1
+                        future = fetch_next(fetched_batches)
+                        jobs, fetch_failures = jobs_for_batch(results, specs_by_id, meta)
+                        in_flight.append((results, pool.submit(jobs), fetch_failures))
+                    results, ticket, fetch_failures = in_flight.pop(0)
+                    outcomes = extract_task(pool, quote(ticket)) if ticket.jobs else []
                     articles = [o for o in outcomes if isinstance(o, ArticleRow)]
                     failures = fetch_failures + [o for o in outcomes if isinstance(o, FailureRow)]
                     bstats = load_task(con, run_id, quote(articles), quote(failures), quote(results))
+                    loaded += 1
                     totals["fetched"] += sum(1 for r in results if r.ok)
                     for k in ("new", "updated", "unchanged", "failed"):
                         totals[k] += int(getattr(bstats, k, 0))
@@ -205,9 +212,10 @@ def ingest(
                         if r.ok:
                             per_source[source_key(meta.get(r.url, (None,))[0])]["fetched"] += 1
                     logger.info(
-                        "batch %d/%d: %d fetched, %d articles, %d failed",
-                        i + 1,
+                        "batch %d/%d (%d%%): %d fetched, %d articles, %d failed",
+                        loaded,
                         len(batches),
+                        100 * loaded // len(batches),
                         sum(1 for r in results if r.ok),
                         len(articles),
                         len(failures),
@@ -278,7 +286,3 @@ def _artifacts(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:
     if broken:
         md += ["", "**Warning:** sources with failures and no articles this run: " + ", ".join(broken)]
     create_markdown_artifact(key="ingest-summary", markdown="\n".join(md), description="Ingest run summary")
-
-
-def run_started_at() -> datetime:  # small seam for tests
-    return datetime.now(UTC)

@@ -231,7 +231,7 @@ def jobs_for_batch(
                 outlet=(spec.outlet or None) if spec else None,
                 timezone=spec.timezone if spec else "UTC",
                 language=spec.language if spec else None,
-                body=res.body,
+                body=b"" if res.text is not None else res.body,  # ship one copy to the worker
                 text=res.text,
                 fetched_at=res.fetched_at,
                 feed_published=feed_published,

@@ -14,8 +14,9 @@ import os
 import resource
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +63,14 @@ def warm_up() -> None:
 
 def _failure(job: PageJob, kind: str, message: str) -> FailureRow:
     return FailureRow(job.url, job.source_id, "extract", kind, message, False, datetime.now(UTC))
+
+
+@dataclass
+class Ticket:
+    """A batch handed to the pool by ``submit``; pass it to ``collect``."""
+
+    jobs: list[PageJob]
+    futures: dict[Future[Outcome], int] = field(default_factory=dict)
 
 
 class ExtractionPool:
@@ -121,6 +130,53 @@ class ExtractionPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- streaming: submit a batch now, collect it later ------------------------------------
+    def submit(self, jobs: Sequence[PageJob]) -> Ticket:
+        """Queue ``jobs`` on the workers and return at once (the flow fetches/loads meanwhile)."""
+        executor = self._start()
+        return Ticket(list(jobs), {executor.submit(self.func, job): i for i, job in enumerate(jobs)})
+
+    def collect(self, ticket: Ticket) -> list[Outcome]:
+        """Wait for a submitted batch; same guarantees as ``map`` (hangs, crashes -> failures)."""
+        jobs = ticket.jobs
+        results: dict[int, Outcome] = {}
+        lost: list[int] = []
+        pending = set(ticket.futures)
+        last_progress = time.monotonic()
+        while pending:
+            done, pending = wait(pending, timeout=min(self.timeout, 5.0), return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                i = ticket.futures[fut]
+                try:
+                    results[i] = fut.result()
+                except (BrokenProcessPool, CancelledError):
+                    broken = True
+                    lost.append(i)
+                except Exception as exc:
+                    results[i] = _failure(jobs[i], "worker_error", f"{type(exc).__name__}: {exc}")
+            if done:
+                last_progress = time.monotonic()
+            if broken:
+                lost.extend(ticket.futures[f] for f in pending)
+                self._kill()
+                break
+            if pending and time.monotonic() - last_progress >= self.timeout:
+                running = [f for f in pending if f.running()]
+                for f in running:
+                    results[ticket.futures[f]] = _failure(
+                        jobs[ticket.futures[f]],
+                        "extract_timeout",
+                        f"extraction took longer than {self.timeout:g} s; worker killed",
+                    )
+                lost.extend(ticket.futures[f] for f in pending if f not in running)
+                self._kill()
+                break
+        if lost:  # collateral of a dead or killed worker: run again, isolating any culprit
+            for i, outcome in zip(lost, self.map([jobs[i] for i in lost]), strict=True):
+                results[i] = outcome
+        return [results[i] for i in range(len(jobs))]
+
     # -- work ----------------------------------------------------------------------------
     def map(self, jobs: Sequence[PageJob]) -> list[Outcome]:
         """Process ``jobs``; results in input order, one per job, never raises for a page."""
@@ -158,7 +214,7 @@ class ExtractionPool:
                 i = futures[fut]
                 try:
                     results[i] = fut.result()
-                except BrokenProcessPool:
+                except (BrokenProcessPool, CancelledError):
                     broken = True
                     lost.append(i)
                 except Exception as exc:  # pickling errors and the like
@@ -188,4 +244,4 @@ class ExtractionPool:
         return lost
 
 
-__all__ = ["ExtractionPool", "warm_up"]
+__all__ = ["ExtractionPool", "Ticket", "warm_up"]

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 AD_HOC_SOURCE = "(ad hoc)"  # per-source key for rows without a source_id (matches kabar.pipeline)
 RAW_COMPRESSION = "zlib"
-RAW_LEVEL = 6
+RAW_LEVEL = 1  # zlib level 1: ~2.7x faster than 6 for ~17% more bytes (bench: 1.3 vs 3.5 ms per page)
 
 # canonicalize_url is pure; a batch asks for the same URL several times
 canonicalize_url = lru_cache(maxsize=65536)(_canonicalize_url)
