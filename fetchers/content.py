@@ -50,6 +50,7 @@ _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:+-
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:+-]+)[\"']", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"<(!doctype\s+html|html|head|body|title|meta|div|p|article)[\s>/]", re.IGNORECASE)
 _CONTROL = frozenset(range(32)) - {9, 10, 12, 13} | {127}
+_CONTROL_BYTES = bytes(sorted(_CONTROL))  # for bytes.translate(None, delete): C-speed counting
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ def binary_reason(body: bytes) -> str | None:
         return None
     if b"\x00" in head:
         return "the body contains NUL bytes"
-    control = sum(1 for b in head if b in _CONTROL)
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if control / len(head) > 0.05:
         return f"{control} of the first {len(head)} bytes are control characters"
     return None

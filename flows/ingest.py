@@ -82,6 +82,14 @@ def load_task(
     return warehouse.load_batch(con, run_id=run_id, articles=articles, failures=failures, fetches=fetches)
 
 
+def _batches(items: list[Any], size: int) -> list[list[Any]]:
+    """Split into batches of ``size``; the first one small, so the workers start early."""
+    first = min(size, max(8, size // 8))
+    out = [items[:first]] if items else []
+    out += [items[i : i + size] for i in range(first, len(items), size)]
+    return out
+
+
 def _merge(target: dict[str, Counter[str]], per_source: dict[str, dict[str, int]] | None) -> None:
     for src, counts in (per_source or {}).items():
         target[src].update({k: int(v) for k, v in counts.items()})
@@ -170,9 +178,7 @@ def ingest(
                     con, source_ids=source_ids, refresh=refresh, limit=max_urls or None
                 )
                 meta = {p.url: (p.source_id, p.feed_published, p.feed_title) for p in pending}
-                batches = [
-                    pending[i : i + settings.batch_size] for i in range(0, len(pending), settings.batch_size)
-                ]
+                batches = _batches(pending, settings.batch_size)
                 logger.info(
                     "%d URLs to fetch in %d batches of up to %d",
                     len(pending),
