@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from extractors.attribution import to_label_dict
 from extractors.dates import PublishedDate, find_date_candidates
 from extractors.errors import KabarError
+from extractors.language import guess_language
 from extractors.models import SourceSpec
 from extractors.normalise import page_reporters, parse_text
 from extractors.sources import load_sources
@@ -102,6 +103,12 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
             candidates = find_date_candidates(html)
         if text is None:
             return {"id": rid, "error": "record has neither text nor html"}
+        if not language:
+            language = guess_language(text)
+            if not (getattr(d, "tz", None) if d else None) and not source:
+                tz = _TZ_BY_LANGUAGE.get(language or "", tz)
+                if given is not None and given.tzinfo is None:
+                    given = given.replace(tzinfo=ZoneInfo(tz))
         parsed = parse_text(
             text,
             url=url,

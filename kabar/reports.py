@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -11,17 +13,26 @@ from extractors.errors import WarehouseError
 from warehouse import query_readonly, read_query
 
 
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    s = str(v)
+    return s[:8] if len(s) == 36 and s.count("-") == 4 else s  # UUIDs: the first 8 characters
+
+
 def _table(title: str, columns: list[str], rows: list[tuple]) -> Table:
     t = Table(title=title)
     for c in columns:
-        t.add_column(c)
+        t.add_column(c, no_wrap=True, min_width=min(len(c), 12))
     for r in rows:
-        t.add_row(*("" if v is None else str(v) for v in r))
+        t.add_row(*(_cell(v) for v in r))
     return t
 
 
 def _show(path: Path, title: str, sql: str, params: list | None = None) -> int:
-    console = Console()
+    console = Console(width=max(shutil.get_terminal_size((160, 24)).columns, 160))
     try:
         columns, rows = query_readonly(path, sql, params)
     except WarehouseError as exc:
