@@ -50,9 +50,16 @@ def main() -> int:
             except ExtractionError:
                 continue
             t1 = time.perf_counter()
-            parse_text(ext.text, url=f"http://bench.local/{name}", outlet=ext.sitename, language=ext.language,
-                       tz="UTC", fetched_at=now, date_candidates=find_date_candidates(body),
-                       extracted_date=ext.date)
+            parse_text(
+                ext.text,
+                url=f"http://bench.local/{name}",
+                outlet=ext.sitename,
+                language=ext.language,
+                tz="UTC",
+                fetched_at=now,
+                date_candidates=find_date_candidates(body),
+                extracted_date=ext.date,
+            )
             t2 = time.perf_counter()
             ex_times.append(t1 - t0)
             pa_times.append(t2 - t1)
@@ -68,7 +75,9 @@ def main() -> int:
     ms = lambda xs: 1000 * statistics.median(xs)  # noqa: E731
     print(f"pages: {len(pages)} x {args.repeat} repeats ({len(ex_times)} timed extractions)")
     print(f"extract  median {ms(ex_times):7.2f} ms/page   total {sum(ex_times):6.2f} s")
-    print(f"parse    median {ms(pa_times):7.2f} ms/page   total {sum(pa_times):6.2f} s  (incl. HTML date candidates)")
+    print(
+        f"parse    median {ms(pa_times):7.2f} ms/page   total {sum(pa_times):6.2f} s  (incl. HTML date candidates)"
+    )
     ratio = sum(pa_times) / sum(ex_times)
     print(f"parse / extract (totals) = {ratio:.3f}   target <= 0.10   {'OK' if ratio <= 0.10 else 'MISSED'}")
     if id_times:

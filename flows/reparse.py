@@ -11,7 +11,7 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -78,7 +78,7 @@ def reparse(
                                 fetched_at=r.fetched_at,
                             )
                         )
-                    stats = reparse_batch(con, pool, run_id, quote(jobs))
+                    stats = reparse_batch(con, pool, run_id, cast(list[PageJob], quote(jobs)))
                     for k in ("new", "updated", "unchanged", "failed"):
                         totals[k] += int(getattr(stats, k, 0))
                     totals["pages"] += len(jobs)

@@ -328,11 +328,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
             if not line:
                 continue
             try:
-                rec = json.loads(line)
+                record = json.loads(line)
             except json.JSONDecodeError as exc:
                 print(json.dumps({"id": None, "error": f"invalid JSON: {exc}"}), flush=True)
                 continue
-            out = parse_record(rec, defaults=args)
+            out = parse_record(record, defaults=args)
             print(json.dumps(out, ensure_ascii=False), flush=True)
         return 0
     data = sys.stdin.buffer.read()

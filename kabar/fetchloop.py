@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from extractors.models import FetchResult
 from fetchers import FetchConfig, Fetcher
@@ -33,7 +33,7 @@ class BackgroundFetcher:
         fetcher = Fetcher(self._config)
         return await fetcher.__aenter__()
 
-    def _call(self, coro):  # type: ignore[no-untyped-def]
+    def _call(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
 
     def fetch_many(

@@ -7,11 +7,11 @@ resolve_specs      : CLI/flow parameters -> the SourceSpecs of this run
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from extractors.discover import parse_document, parse_url_list
 from extractors.models import ArticleRef, FailureRow, FetchResult, SourceSpec
@@ -25,7 +25,11 @@ MAX_SITEMAP_DOCUMENTS = 200  # per source per run: a guard against sitemap-index
 
 class FetchesMany(Protocol):
     def fetch_many(
-        self, urls: Sequence[str], *, kind: str = ..., conditional: object = ...
+        self,
+        urls: Sequence[str],
+        *,
+        kind: Literal["page", "feed"] = ...,
+        conditional: Mapping[str, tuple[str | None, str | None]] | None = ...,
     ) -> list[FetchResult]: ...
 
 

@@ -216,8 +216,13 @@ def test_two_runs_at_once_second_stops_with_a_clear_lock_message_or_waits(prefec
     db = tmp_path / "c.duckdb"
     gate = threading.Event()
     with _site(0.0, gate) as site:
-        first = subprocess.Popen(_cmd(site, db), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                 start_new_session=True)
+        first = subprocess.Popen(
+            _cmd(site, db),
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         try:
             deadline = time.monotonic() + 120
             page_hits = lambda: sum(v for k, v in site.hits.items() if k.startswith("/berita/"))  # noqa: E731
@@ -230,8 +235,9 @@ def test_two_runs_at_once_second_stops_with_a_clear_lock_message_or_waits(prefec
             assert second.returncode == 3, second.stderr[-2000:]
             assert "lock" in second.stderr.lower() and str(db) in second.stderr
             assert "Traceback" not in second.stderr
-            third = subprocess.Popen(_cmd(site, db), env=_env(), stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, text=True)
+            third = subprocess.Popen(
+                _cmd(site, db), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            )
             time.sleep(3)
             assert third.poll() is None  # waiting for the lock
         finally:

@@ -14,8 +14,9 @@ SEED = FIXTURES / "attribution" / "egindo-shoigu.txt"
 
 
 def kabar(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kabar.cli", *args], input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kabar.cli", *args], input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_help_lists_every_command():
@@ -24,13 +25,27 @@ def test_help_lists_every_command():
     for cmd in ("demo", "ingest", "sql", "parse", "reparse", "server", "serve", "runs", "status"):
         assert cmd in out.stdout
     ingest = kabar("ingest", "--help").stdout
-    for flag in ("--feed", "--sitemap", "--url", "--urls-file", "--warehouse", "--refresh", "--allow-private"):
+    for flag in (
+        "--feed",
+        "--sitemap",
+        "--url",
+        "--urls-file",
+        "--warehouse",
+        "--refresh",
+        "--allow-private",
+    ):
         assert flag in ingest
 
 
 def test_parse_founding_article():
-    out = kabar("parse", "--url", "https://www.egindo.co/shoigu/", "--published", "2024-11-13T06:12:00+07:00",
-                stdin=SEED.read_text(encoding="utf-8"))
+    out = kabar(
+        "parse",
+        "--url",
+        "https://www.egindo.co/shoigu/",
+        "--published",
+        "2024-11-13T06:12:00+07:00",
+        stdin=SEED.read_text(encoding="utf-8"),
+    )
     assert out.returncode == 0, out.stderr
     got = json.loads(out.stdout)
     assert got["dateline_place"] == "Beijing"
@@ -44,11 +59,23 @@ def test_parse_founding_article():
 
 def test_parse_jsonl_keeps_ids_ignores_unknown_keys_and_reports_bad_lines():
     lines = [
-        json.dumps({"id": "x1", "url": "https://www.egindo.co/a/", "text": SEED.read_text(encoding="utf-8"),
-                    "published": "2024-11-12T20:00:00+07:00", "unknown": 1}),
-        json.dumps({"id": "x2", "html": "<html lang='en'><body><article><p>WASHINGTON (AP) — Lawmakers met on "
-                    "Tuesday to discuss the budget and agreed on nothing at all, officials said after the long "
-                    "meeting ended late in the evening.</p></article></body></html>"}),
+        json.dumps(
+            {
+                "id": "x1",
+                "url": "https://www.egindo.co/a/",
+                "text": SEED.read_text(encoding="utf-8"),
+                "published": "2024-11-12T20:00:00+07:00",
+                "unknown": 1,
+            }
+        ),
+        json.dumps(
+            {
+                "id": "x2",
+                "html": "<html lang='en'><body><article><p>WASHINGTON (AP) — Lawmakers met on "
+                "Tuesday to discuss the budget and agreed on nothing at all, officials said after the long "
+                "meeting ended late in the evening.</p></article></body></html>",
+            }
+        ),
         "this is not json",
     ]
     out = kabar("parse", "--jsonl", stdin="\n".join(lines) + "\n")

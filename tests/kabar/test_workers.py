@@ -13,8 +13,18 @@ from kabar.workers import ExtractionPool
 
 def _job(name: str, body: bytes = b"") -> PageJob:
     url = f"http://127.0.0.1/{name}"
-    return PageJob(url=url, canonical_url=url, final_url=url, source_id="t", outlet=None, timezone="UTC",
-                   language="en", body=body, text=None, fetched_at=datetime.now(UTC))
+    return PageJob(
+        url=url,
+        canonical_url=url,
+        final_url=url,
+        source_id="t",
+        outlet=None,
+        timezone="UTC",
+        language="en",
+        body=body,
+        text=None,
+        fetched_at=datetime.now(UTC),
+    )
 
 
 def _page(i: int) -> bytes:
@@ -39,7 +49,14 @@ def hostile(job: PageJob):  # module level so the forked workers can run it
 
 def test_pool_records_each_bad_page_and_keeps_going():
     jobs = [_job(f"ok{i}", _page(i)) for i in range(3)]
-    jobs += [_job("hang"), _job("ok3", _page(3)), _job("crash"), _job("memory"), _job("raise"), _job("ok4", _page(4))]
+    jobs += [
+        _job("hang"),
+        _job("ok3", _page(3)),
+        _job("crash"),
+        _job("memory"),
+        _job("raise"),
+        _job("ok4", _page(4)),
+    ]
     with ExtractionPool(2, timeout=4.0, mem_limit_mb=512, func=hostile) as pool:
         out = pool.map(jobs)
     assert len(out) == len(jobs)
@@ -49,7 +66,9 @@ def test_pool_records_each_bad_page_and_keeps_going():
     assert isinstance(by_name["hang"], FailureRow) and by_name["hang"].error_class == "extract_timeout"
     assert isinstance(by_name["crash"], FailureRow) and by_name["crash"].error_class == "worker_crashed"
     assert isinstance(by_name["memory"], FailureRow)
-    assert by_name["memory"].error_class in ("out_of_memory", "worker_error", "worker_crashed"), by_name["memory"]
+    assert by_name["memory"].error_class in ("out_of_memory", "worker_error", "worker_crashed"), by_name[
+        "memory"
+    ]
     assert isinstance(by_name["raise"], FailureRow) and "boom" in by_name["raise"].error
     for f in (by_name["hang"], by_name["crash"], by_name["memory"], by_name["raise"]):
         assert len(f.error) > 10

@@ -14,10 +14,10 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Union
+from typing import Any
 
 Static = tuple[int, Mapping[str, str], bytes]
-Handler = Union[Static, Callable[[BaseHTTPRequestHandler], None]]
+Handler = Static | Callable[[BaseHTTPRequestHandler], None]
 
 
 class _Server(ThreadingHTTPServer):
