@@ -178,6 +178,8 @@ def ingest(
                 totals["new_urls"] = int(getattr(stats, "new", 0))
                 for src, n in outcome.per_source_refs.items():
                     per_source[src]["discovered"] += n
+                for src, n in outcome.per_source_not_modified.items():
+                    per_source[src]["not_modified"] += n
                 for f in outcome.failures:
                     per_source[source_key(f.source_id)]["failed"] += 1
                     per_source[source_key(f.source_id)][f"failed:{f.error_class}"] += 1
@@ -242,6 +244,7 @@ def ingest(
             counts = {k: int(totals.get(k, 0)) for k in COUNT_KEYS}
             rows = _per_source_rows(per_source)
             warehouse.finish_run(con, run_id=run_id, state=state, counts=counts, per_source=rows)
+            totals_row = _warehouse_totals(con)
 
     duration = time.monotonic() - t0
     summary = {
@@ -252,7 +255,7 @@ def ingest(
         **counts,
         "per_source": rows,
     }
-    _artifacts(summary, rows)
+    _artifacts(summary, rows, totals_row)
     return summary
 
 
@@ -278,7 +281,30 @@ def _per_source_rows(per_source: dict[str, Counter[str]]) -> list[dict[str, Any]
     return rows
 
 
-def _artifacts(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:
+def _warehouse_totals(con: Any) -> dict[str, Any]:
+    try:
+        cur = con.execute(warehouse.read_query("warehouse_totals"))
+        names = [d[0] for d in cur.description]
+        return dict(zip(names, cur.fetchone(), strict=True))
+    except Exception as exc:  # a summary must never fail the run
+        return {"error": str(exc)}
+
+
+def source_warnings(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Broken sources (failures, nothing loaded) and silent ones (nothing found, no 304 either)."""
+    out = []
+    for r in rows:
+        loaded = r.get("new", 0) + r.get("updated", 0) + r.get("unchanged", 0)
+        if r.get("failed") and not loaded:
+            out.append(
+                f"{r['source']}: broken ({r['failed']} failures, no article loaded: {r.get('failure_kinds')})"
+            )
+        elif not r.get("discovered") and not r.get("not_modified") and not r.get("failed"):
+            out.append(f"{r['source']}: silent (its feeds and sitemaps listed no article URL)")
+    return out
+
+
+def _artifacts(summary: dict[str, Any], rows: Sequence[dict[str, Any]], totals: dict[str, Any]) -> None:
     create_table_artifact(
         key="ingest-per-source",
         table=list(rows) or [{"source": "(none)", "discovered": 0}],
@@ -295,11 +321,8 @@ def _artifacts(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:
             **summary
         ),
     ]
-    broken = [
-        r["source"]
-        for r in rows
-        if r.get("failed") and not (r.get("new") or r.get("unchanged") or r.get("updated"))
-    ]
-    if broken:
-        md += ["", "**Warning:** sources with failures and no articles this run: " + ", ".join(broken)]
+    md += ["", "Warehouse totals: " + ", ".join(f"{k} **{v}**" for k, v in totals.items())]
+    warnings = source_warnings(rows)
+    if warnings:
+        md += ["", "## Warnings", ""] + [f"- {w}" for w in warnings]
     create_markdown_artifact(key="ingest-summary", markdown="\n".join(md), description="Ingest run summary")

@@ -51,6 +51,7 @@ class DiscoverOutcome:
     documents: int = 0
     not_modified: int = 0
     per_source_refs: dict[str, int] = field(default_factory=dict)
+    per_source_not_modified: dict[str, int] = field(default_factory=dict)
 
 
 def source_key(source_id: str | None) -> str:
@@ -138,6 +139,7 @@ def discover_documents(
                 out.fetches.append(res)
                 if res.not_modified:
                     out.not_modified += 1
+                    out.per_source_not_modified[key] = out.per_source_not_modified.get(key, 0) + 1
                     out.feed_updates.append(
                         FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None)
                     )
