@@ -162,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--interval", type=float, default=15.0, metavar="MINUTES", help="ingest interval (default 15)"
     )
     p.add_argument("--port", type=int, default=None)
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="schedule the bundled demo site instead of seeds/sources.csv (offline; site on 127.0.0.1:8765)",
+    )
 
     p = sub.add_parser("runs", help="recent runs from the warehouse")
     _add_warehouse(p)
@@ -369,6 +374,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _settle_prefect(warehouse, args.port)
     from kabar.serve import serve_command
 
+    if args.demo:
+        from kabar.demo import DEFAULT_DEMO_PORT, DemoSite
+
+        with DemoSite(DEFAULT_DEMO_PORT) as site:
+            print(f"Demo site: {site.base}/", file=sys.stderr)
+            params = {"sources": ["demo"], "base_url": site.base, "allowed_hosts": [site.host_port]}
+            return serve_command(warehouse, interval_minutes=args.interval, ingest_parameters=params)
     return serve_command(warehouse, interval_minutes=args.interval)
 
 
