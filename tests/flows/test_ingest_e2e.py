@@ -185,3 +185,21 @@ def test_reparse_is_idempotent_and_repairs_rows_in_place(demo_runs):
         )
     finally:
         con.close()
+
+
+def test_flow_run_is_completed_with_artifacts_in_prefect(demo_runs):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    _, _, first, *_ = demo_runs
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(first["flow_run_id"])
+        assert run.state is not None and run.state.is_completed()
+        arts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]))
+        )
+    by_key = {a.key: a for a in arts}
+    assert set(by_key) >= {"ingest-per-source", "ingest-summary"}
+    table = by_key["ingest-per-source"].data
+    assert "demo" in str(table)
+    assert "Warehouse totals" in str(by_key["ingest-summary"].data)

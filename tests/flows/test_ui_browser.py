@@ -1,4 +1,4 @@
-"""The Prefect UI shows a Kabar-style flow run and its table artifact (headless Chromium).
+"""The Prefect UI shows a real ``ingest`` flow run and its artifacts (headless Chromium).
 
 Drives Debian's ``/usr/bin/chromium`` over the DevTools protocol (``websockets``, already a Prefect
 dependency): open the flow-run page of a completed run, check the run name is shown, click the
@@ -21,7 +21,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
@@ -145,26 +144,31 @@ def browser(tmp_path: Path) -> Iterator[DevTools]:
         log.close()
 
 
-def _run_flow_with_table_artifact(key: str) -> tuple[str, str]:
-    from prefect import flow
-    from prefect.artifacts import create_table_artifact
-    from prefect.runtime import flow_run
+def _run_ingest_on_demo_site(tmp_path: Path) -> tuple[str, str]:
+    """Run the real ``ingest`` flow on the bundled demo site; return (flow-run id, flow-run name)."""
+    from prefect.client.orchestration import get_client
 
-    @flow(name="kabar-ui-check")
-    def ui_check() -> tuple[str, str]:
-        create_table_artifact(
-            key=key,
-            table=[{"source": "alpha", "new": 3}, {"source": "beta", "new": 5}],
-            description="Articles per source",
+    from flows.ingest import ingest
+    from kabar.demo import DemoSite
+
+    with DemoSite(port=0) as site:
+        summary = ingest(
+            warehouse_path=str(tmp_path / "ui.duckdb"),
+            sources=["demo"],
+            base_url=site.base,
+            allowed_hosts=[site.host_port],
         )
-        return str(flow_run.get_id()), str(flow_run.get_name())
+    assert summary["state"] == "completed" and summary["new"] > 0
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(summary["flow_run_id"])
+    return str(run.id), run.name
 
-    return ui_check()
 
-
-def test_flow_run_page_shows_run_and_table_artifact(prefect_server: ServerInfo, browser: DevTools) -> None:
-    key = f"ui-check-{uuid4().hex[:8]}"
-    run_id, run_name = _run_flow_with_table_artifact(key)
+def test_flow_run_page_shows_run_and_table_artifact(
+    prefect_server: ServerInfo, browser: DevTools, tmp_path: Path
+) -> None:
+    key = "ingest-per-source"
+    run_id, run_name = _run_ingest_on_demo_site(tmp_path)
 
     began = time.monotonic()
     browser.call("Page.navigate", url=f"{prefect_server.ui_url}/runs/flow-run/{run_id}")
@@ -177,7 +181,7 @@ def test_flow_run_page_shows_run_and_table_artifact(prefect_server: ServerInfo, 
         "(() => { const t = document.getElementById('artifacts'); if (!t) return false; t.click(); return true; })()"
     )
     assert clicked, "no Artifacts tab on the flow-run page"
-    text = browser.wait_for_text([key, "Articles per source"], timeout=30)
+    text = browser.wait_for_text([key, "ingest-summary"], timeout=30)
     elapsed = time.monotonic() - began
     time.sleep(1.0)  # let the fade-in finish before the screenshot (docs/prefect.md §4)
     shot = browser.call("Page.captureScreenshot", format="png")["data"]
@@ -187,6 +191,6 @@ def test_flow_run_page_shows_run_and_table_artifact(prefect_server: ServerInfo, 
     print(f"UI page + Artifacts tab rendered in {elapsed:.1f} s; screenshot {png}")
 
     assert key in text, f"artifact {key!r} not listed on the Artifacts tab; page text:\n{text[:2000]}"
-    assert "Articles per source" in text  # the artifact's description, on its card
+    assert "ingest-summary" in text  # the markdown summary artifact's card
     assert run_name in text
     assert png.stat().st_size > 10_000
