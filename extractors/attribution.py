@@ -4,14 +4,22 @@ Pure: a trafilatura main text (title excluded) in, a frozen :class:`Attribution`
 ``docs/attribution.md`` (the conventions catalogue) and its §9 shape:
 
 1. *normalise*: NBSP, glued citations (``dilansirAntara``), table pipes; drop promo/related-link
-   lines (``Baca juga:``, ``Pilihan Editor:``, ``[Gambas:…]``) and mask photo credits;
-2. *head* (first 4 lines): datelines D1–D13 in order of specificity, bylines, ``Laporan Wartawan``;
+   lines (``Baca juga:``, ``Pilihan Editor:``, ``[Gambas:…]``; a bare widget heading such as
+   ``Next Article`` takes its headline along), syndication disclaimers (``auto-generated from Press
+   Trust of India`` still credits PTI), and mask photo credits;
+2. *head* (first 4 lines): datelines D1–D13 in order of specificity, bylines (a trailing organisation
+   in ``By NAME Associated Press`` is not part of the name), ``Laporan Wartawan``; lines 5–8 only for
+   an explicit agency parenthetical (``(Bloomberg) --`` under a ``Most Read`` list);
 3. *tail* (last 8 segments; comma-collapsed paragraphs are split first): ``Sumber :``/``Source:``,
    role labels (``Pewarta:``/``Editor:``/``Penulis:``/``Rep: … Red: …``), Reuters footers,
    ``contributed to this report``, ``©``/``Copyright``, DW ``ab/cd (AFP, dpa)``, staff codes
-   ``(abc/def)``, ``(ant)``, bare sign-offs (``— AFP``, ``PTI``), unnamed wires;
+   ``(abc/def)``, ``(ant)``, bare sign-offs (``— AFP``, ``PTI``, Tempo ``NAME | ANTARA``) on the last
+   segment *and* on the last body segment before a block of credit lines, ``With inputs/assistance
+   from``, ``<Agency> contributed to this report``, unnamed wires;
 4. *body*: table aliases found outside quotations and preceded/followed by a citation cue
    (``according to``, ``told``, ``X reported``, ``dilansir``, ``dikutip dari``, ``kepada`` …).
+   An alias heading another organisation (``Bloomberg Philanthropies``) or preceded by a given name
+   (``Michael Bloomberg``) is not cited, nor is a company reporting results.
    The Indonesian sentence-initial formula ``Dilansir/Dikutip/Mengutip X, <hari> (…)`` within the
    first three paragraphs is a credit (``agencies``); every other cue is a citation;
 5. self-credits (the publishing outlet naming itself) fill ``outlet`` only — except a news
@@ -101,8 +109,22 @@ _PROMO_LINE = re.compile(
     r"^\W*(?:baca(?: juga| pula)?|simak(?: juga)?|tonton(?: juga)?|lihat juga|saksikan juga|pilihan editor|"
     r"berita terkait|artikel terkait|read (?:more|also)|also read|see also|related(?: stories| articles)?|"
     r"more from|recommended|editor'?s note|catatan redaksi|\[?gambas|advertisement|scroll to continue|"
-    r"iklan|ikuti (?:kami|berita)|dapatkan update|download aplikasi|follow us|share this|bagikan)\b",
+    r"iklan|ikuti (?:kami|berita)|dapatkan update|download aplikasi|follow us|share this|bagikan|"
+    r"our standards|sign up here|most read from|lihat juga|related news|halaman \d+ dari|next article|"
+    r"simak breaking news|pastikan kamu|dilarang keras|follow ap'?s|find ap'?s|"
+    r"this (?:report|story|article) (?:is|was|has) (?:been )?auto-|(?:this story|only the headline)\b.{0,80}"
+    r"\b(?:edited|reworked)\b)",
     re.IGNORECASE,
+)
+_WIDGET_HEADING = re.compile(
+    r"^\W*(?:baca(?: juga| pula)?|lihat juga|berita terkait|artikel terkait|next article|read (?:more|also)|"
+    r"also read|see also|related(?: news| stories| articles)?|more from|most read from \w+|recommended)\W*$",
+    re.IGNORECASE,
+)
+# syndication disclaimers that still name the origin: "auto-generated from Press Trust of India news service"
+_AUTOGEN = re.compile(
+    r"auto-(?:generated|published) from (?:the |a )?(?P<src>[A-Z][\w.&' -]{1,50}?)"
+    r"(?: news service| news agency| wire| feed)?(?:[.;)]|$)"
 )
 _PROMO_INLINE = re.compile(
     r"(?:\b(?:Baca|BACA) (?:[Jj]uga|JUGA)|\bSimak [Jj]uga|\bTonton [Jj]uga|\bPilihan Editor)\s*:?[^\n]{0,160}?(?=\.,|\n|$)"
@@ -123,15 +145,19 @@ _KICKER_WORDS = frozenset(
     factbox commentary editorial review interview note warning foto sumber source catatan editor penulis
     reporter pewarta oleh by tags topik share updated diperbarui published ilustrasi advertisement iklan
     related baca simak tonton lihat fact check comment perspective column kolom opini wawancara
-    breaking news analisis""".split()
+    breaking news analisis file""".split()
 )
 _TASS = re.compile(rf"^(?P<pre>{_PLACE}), (?P<date>[^/\n]{{3,25}}?) /(?P<credit>[A-Z][\w-]+)/\.?\s*")
 _PAREN = re.compile(
-    rf"^(?:(?P<pre>{_PLACE}(?:, [^()\n]{{1,40}}?)?)\s*)?\((?P<credit>[^()\n]{{2,60}})\)(?P<dash>\s*{_DASH})?[ ]*"
+    rf"^(?:(?P<pre>{_PLACE}(?: \[[^\]\n]{{1,30}}\])?(?:, [^()\n]{{1,40}}?)?)\s*)?\((?P<credit>[^()\n]{{2,60}})\)(?P<dash>\s*{_DASH})?[ ]*"
 )
 _PIPE = re.compile(rf"^(?P<place>{_PLACE})\s*\|\s*(?P<out>[^|\n]{{2,40}}?)\s*{_DASH}(?=\s|$)\s*")
 _TWO = re.compile(rf"^(?P<a>[^,\n]{{2,40}}), (?P<b>[^,\n]{{2,40}}?)\s*{_DASH}(?=\s|$)\s*")
 _D8_NODASH = re.compile(r"^(?P<out>[\w-]+\.(?:com|co\.id|co|id|net)), (?P<place>[A-Z][A-Za-z]+)\s+(?=[A-Z])")
+_D8_DOT = re.compile(
+    rf"^(?P<out>[\w-]+\.(?i:com|co\.id|co|id|net))\s*{_DASH}\s*(?P<place>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){{0,3}})"
+    r"\.\s+(?=[A-Z])"
+)
 _ONE = re.compile(rf"^(?P<a>[^,\n]{{2,40}}?)\s*{_DASH}(?=\s|$)\s*")
 _COLON = re.compile(rf"^(?P<place>{_PLACE})(?P<rest>(?:, [^:\n]{{1,40}})?):\s+(?=[A-Z\"“‘'])")
 _LAPORAN = re.compile(r"^Laporan [Ww]artawan (?P<out>.+?), (?P<name>[A-Z][\w.' -]{2,60}?)\s*$")
@@ -140,6 +166,7 @@ _COURTESY = re.compile(
     r"^(?:Courtesy of|Republished (?:with permission )?from|This (?:article|story) (?:was )?(?:originally )?"
     r"(?:appeared|published|ran) (?:on|in|by))\s+(?P<src>[A-Z][\w.&'’ -]{1,50}?)\.?$"
 )
+_BRACKETED = re.compile(r"\s*\[[^\]\n]*\]")
 _DOMAINISH = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:com|co\.id|co|id|net|org|tv|my|sg)$", re.IGNORECASE)
 _DATEISH = re.compile(
     r"^(?:\d{1,2} )?(?:Jan|Feb|Mar|Apr|May|Mei|Jun|Jul|Aug|Agu|Agt|Ags|Sep|Sept|Oct|Okt|Nov|Dec|Des|Dis|Mac|Ogos)"
@@ -155,7 +182,7 @@ _TAIWAN_PLACES = frozenset(
 _SEGMENT_SPLIT = re.compile(r"(?<=[.!?\"”’)]),(?=\s*\S)")
 _SOURCE_LINE = re.compile(r"^(?:Source|SOURCE|Sumber|SUMBER)\s*:\s*(?P<rest>.*)$")
 _ROLE_LABEL = re.compile(
-    r"(?:(?<=^)|(?<=[\s,;|(]))(?P<label>Pewarta|Reporter|Penulis|Wartawan|Kontributor|Rep|Writer|Author|Written by|"
+    r"(?:(?<=^)|(?<=[\s,;|(/]))(?P<label>Pewarta|Reporter|Penulis|Wartawan|Kontributor|Rep|Writer|Author|Written by|"
     r"Redaktur & Reporter|Reporter & Redaktur|Editor|Redaktur|Penyunting|Red|Editing|Edited by|Penerjemah|Translator|"
     r"Alih [Bb]ahasa|Sumber|Source)\s*:\s*"
 )
@@ -204,6 +231,9 @@ _CONTRIB_ORG = re.compile(
     r"(?: (?:staff )?(?:writers?|reporters?|correspondents?|journalists?|videojournalists?|photographers?))\s+"
     r"|^(?:The )?(?P<org2>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})(?:'s|’s)\s+"
 )
+_ASSIST = re.compile(
+    r"^[(\s\-–—]*(?:[Ww]ith|WITH) (?:additional )?(?P<kind>assistance|inputs?) from (?P<names>[^()\n]{2,160}?)[.)\s]*$"
+)
 _CONTRIBUTING = re.compile(r"^(?:Contributing|Contributors?)\s*:\s*(?P<names>.+)$")
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|Copyright|Hak [Cc]ipta)\s*(?:©\s*)?(?:\d{4}\s*)?(?P<org>[^\n,.|]{2,60}?)(?:\s*\d{4})?(?:[.,]|\s+All|\s*$)"
@@ -232,6 +262,7 @@ _SIGNOFF = re.compile(
 _CAPS_SIGNOFF = re.compile(
     r"^[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){1,4}(?:\s*\|\s*[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,4})*$"
 )
+_BARE_CODES = re.compile(r"^[a-z]{1,4}\d?(?:/[a-z]{1,4}\d?){1,3}$")
 _PAREN_BY = re.compile(r"^\((?:By|Oleh) (?P<names>[^)]{3,80})\)")
 _SITE_CODES = frozenset(
     {"kpl", "jpnn", "jpg", "rls", "adv", "ads", "iklan", "cnn", "cnbc", "dtk", "mdk", "lp6", "***"}
@@ -259,7 +290,44 @@ _CUE_AFTER_WORD = re.compile(
     r" (?:news agency\s+|newspaper\s+|(?:on|pada) \w+\s+)?"
     r"(?:reported|reports|has reported|had reported|first reported|was first to report|quoted|cited|said in a report|"
     r"wrote|melaporkan|memberitakan|mengabarkan|menulis|menyebutkan dalam laporan|melansir)\b"
+    # "Thomson Reuters reported higher revenue": a company reporting results is not a news report
+    r"(?!\s+(?:(?:a|an|its|their)\s+)?(?:higher|lower|record|strong|stronger|weak|weaker|better|worse|quarterly|"
+    r"annual|net|full-year|(?:first|second|third|fourth)-quarter|profits?|loss(?:es)?|revenues?|sales|earnings|"
+    r"results|laba|rugi|pendapatan|kenaikan laba|penurunan laba)\b)"
 )
+# capitalised words that may touch an alias without being part of a longer proper name
+_NAME_NEIGHBOURS_OK = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    senin selasa rabu kamis jumat jum'at sabtu minggu ahad januari februari maret mei juni juli agustus
+    oktober desember the a an but and also earlier later meanwhile separately previously however yesterday
+    today last on in kantor harian laporan menurut seperti sementara sebelumnya dilansir dikutip mengutip
+    tv""".split()
+)
+_OTHER_ORG_NOUNS = frozenset(
+    """philanthropies philanthropy foundation institute institution school university college academy
+    lp l.p inc corp corporation company ltd plc holdings family stadium arena center centre award awards
+    prize hall tower building museum hospital fund""".split()
+)
+_NEXT_WORD = re.compile(r" ([A-Z][\w'’-]*)")
+_PREV_WORD = re.compile(r"([A-Z][\w'’-]*) $")
+
+
+def _name_continues(text: str, end: int) -> bool:
+    """``Bloomberg Philanthropies``, ``Reuters Institute``: the alias heads another organisation's name.
+
+    Only organisation-type nouns count: ``Forbes Real Time Billionaire Index`` or ``Bloomberg Terminal``
+    data are still the outlet's own material (a citation)."""
+    nxt = _NEXT_WORD.match(text, end)
+    return bool(nxt and nxt.group(1).casefold().strip("'’.,") in _OTHER_ORG_NOUNS)
+
+
+def _name_precedes(text: str, start: int) -> bool:
+    """``Michael Bloomberg``: a capitalised word right before the alias makes it another name."""
+    prv = _PREV_WORD.search(text, max(0, start - 30), start)
+    return bool(prv and prv.group(1).casefold() not in _NAME_NEIGHBOURS_OK)
+
+
 _WS_RUN = re.compile(r"\s+")
 _CREDIT_CUE = re.compile(
     r"^(?:[Ss]eperti |[Ss]ebagaimana )?(?:[Dd]ilansir|[Mm]elansir|[Dd]ikutip|[Mm]engutip|[Mm]enukil|[Dd]inukil)\b"
@@ -296,6 +364,12 @@ _NOT_SOURCES = frozenset(
     "reddit weibo kemenkes kemenkeu bps bi ojk".split()
 )
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|\band\b|\bdan\b|&|\|)\s*")
+_DESK_WORDS = frozenset(
+    "service bureau desk staff team network newsroom agencies wires redaksi reporters correspondents".split()
+)
+_NAME_PLACE = re.compile(
+    r"\s+(?:in|di|at)\s+(?:the\s+)?[A-Z][\w.'’-]*(?:(?:,\s*|\s+)(?!and\b|dan\b)[A-Z][\w.'’-]*)*"
+)
 _NAME_TAIL = re.compile(r"\s+(?:in|di|from|dari)\s+[A-Z].*$")
 _NAME_OK = re.compile(r"^[A-Za-zÀ-ÿ][\w.'’ -]{1,60}$")
 
@@ -390,14 +464,19 @@ def _add(bucket: list[str], value: str) -> None:
 
 def _split_names(raw: str) -> list[str]:
     raw = re.sub(r"\s*\([^)]*\)", "", raw).strip(" .;,:|")
+    if " in " in raw or " di " in raw or " at " in raw:
+        raw = _NAME_PLACE.sub("", raw)
     out: list[str] = []
     for part in _NAME_SPLIT.split(raw):
-        part = _NAME_TAIL.sub("", part.strip(" .;:-–—|\"'"))
+        part = _NAME_TAIL.sub("", part.strip(" .;:-–—|\"'()/"))
         part = re.sub(r"^(?:Kontributor|Koresponden|Wartawan|Reporter|Pewarta)\s+\w+(?: \w+)?\s*$", "", part)
         if not part or not _NAME_OK.match(part) or len(part.split()) > 6:
             continue
         if part.casefold() in ("staff", "staf", "tim", "team", "redaksi", "admin", "agencies", "wires"):
             continue
+        words = part.casefold().split()
+        if words[-1] in _DESK_WORDS or words[0] in ("tim", "team", "staf", "redaksi"):
+            continue  # "Express News Service", "ET Bureau", "Tim Redaksi": a desk, not a person
         out.append(part)
     return out
 
@@ -531,10 +610,10 @@ def _try_dateline(line: str, acc: _Acc) -> int | None:
     m = _PAREN.match(line)
     if m:
         pre = m["pre"]
-        pre_ok = pre is None or _looks_place(pre.split(",")[0])
+        pre_ok = pre is None or _looks_place(_BRACKETED.sub("", pre.split(",")[0]))
         if pre_ok and (m.end("credit") < 90) and _paren_credit(acc, m["credit"], bool(m["dash"]), m.group(0)):
             if pre:
-                acc.place = pre.split(",")[0].strip()
+                acc.place = _BRACKETED.sub("", pre.split(",")[0]).strip()
                 acc.ev("dateline_place", acc.place, m.group(0))
             return m.end()
     m = _PIPE.match(line)
@@ -560,6 +639,12 @@ def _try_dateline(line: str, acc: _Acc) -> int | None:
             acc.place = a
             acc.ev("dateline_place", a, m.group(0))
             return m.end()
+    m = _D8_DOT.match(line)
+    if m and _outlet_like(m["out"], acc) and _looks_place(m["place"]):
+        acc.place = m["place"]
+        acc.ev("dateline_place", acc.place, m.group(0))
+        _dateline_outlet(acc, m["out"], m.group(0))
+        return m.end()
     m = _D8_NODASH.match(line)
     if m and _outlet_like(m["out"], acc):
         acc.place = m["place"]
@@ -571,6 +656,12 @@ def _try_dateline(line: str, acc: _Acc) -> int | None:
         a = m["a"].strip()
         if _outlet_like(a, acc) and not _looks_place(a) or _DOMAINISH.match(a):
             _dateline_outlet(acc, a, m.group(0))
+            return m.end()
+        hit = acc.table.match_before(a, len(a))
+        if hit and hit[1] > 0 and _looks_place(a[: hit[1]].strip()):
+            acc.place = a[: hit[1]].strip()
+            acc.ev("dateline_place", acc.place, m.group(0))
+            _dateline_outlet(acc, a[hit[1] :], m.group(0))
             return m.end()
         alone = m.end() >= len(line.rstrip())
         if _looks_place(a) and (a.isupper() or alone or " " not in a) and not acc.table.resolve(a):
@@ -611,13 +702,40 @@ def _parse_head(lines: list[str], acc: _Acc) -> tuple[int, int]:
             if cand:
                 acc.credit(cand, line)
             else:
-                acc.people("reporters", re.split(r",\s*(?=[A-Z][\w ]*(?:,|$))", m["names"])[0], line)
+                names = m["names"].rstrip(" .")
+                hit = acc.table.match_before(names, len(names))
+                if hit and hit[1] > 0 and names[: hit[1]].rstrip(" ,|-–—"):
+                    org = acc.pick(hit[0])
+                    if org and acc.table.kind(org) in ("agency", "press_release_wire"):
+                        acc.credit(org, line)
+                    names = names[: hit[1]].rstrip(" ,|-–—")
+                acc.people("reporters", re.split(r",\s*(?=[A-Z][\w ]*(?:,|$))", names)[0], line)
             continue
         if line.startswith(("- ", "– ")):
             acc.flag("dateline_lost")
             return i, 2
         end = _try_dateline(line, acc)
         if end is not None:
+            return i, end
+    for i, line in enumerate(lines[4:8], start=4):  # only an explicit agency credit this deep
+        if "(" not in line[:90] and "/" not in line[:60]:
+            continue
+        probe = _Acc(
+            table=acc.table,
+            selfs=acc.selfs,
+            outlet=acc.outlet,
+            outlet_known=True,
+            url_host=acc.url_host,
+            language=acc.language,
+            taiwan_hint=acc.taiwan_hint,
+        )
+        end = _try_dateline(line, probe)
+        if end is not None and probe.agencies:
+            for canonical in probe.agencies:
+                acc.credit(canonical, line[:end])
+            if probe.place:
+                acc.place = probe.place
+                acc.ev("dateline_place", probe.place, line[:end])
             return i, end
     return -1, 0
 
@@ -658,7 +776,7 @@ def _role_line(seg: str, acc: _Acc) -> bool:
         return False
     for k, m in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else len(seg)
-        value = seg[m.end() : end].strip(" ,;|")
+        value = seg[m.end() : end].strip(" ,;|/")
         role = _ROLE_OF.get(m["label"].casefold(), "")
         if role == "source":
             _source_value(acc, value, seg)
@@ -670,6 +788,20 @@ def _role_line(seg: str, acc: _Acc) -> bool:
                 value = re.sub(r"^(?:Kontributor|Koresponden)\s+[A-Z][\w]*(?: [A-Z][\w]*)?,\s*", "", value)
             acc.people(role, value, seg)
     return True
+
+
+def _credit_list(acc: _Acc, raw: str, span: str) -> None:
+    """Credit every table organisation in ``A, B and C``; unnamed wires (``agencies``) only flag."""
+    for org in re.split(r"\s*(?:,|;|&|/|\band\b|\bdan\b)\s*", raw):
+        org = org.strip(" .")
+        if not org:
+            continue
+        if re.fullmatch(r"(?:news |other )?(?:agencies|wires?|wire services)", org, re.IGNORECASE):
+            acc.flag("wire_unnamed")
+            continue
+        canonical = acc.pick(acc.table.resolve(org))
+        if canonical:
+            acc.credit(canonical, span)
 
 
 def _tail_segment(seg: str, acc: _Acc, *, last: bool) -> None:
@@ -715,7 +847,17 @@ def _tail_segment(seg: str, acc: _Acc, *, last: bool) -> None:
     if m:
         acc.people("reporters", re.sub(r",\s*(?:[A-Z]{2,}[\w ]*|The [A-Z][\w ]*)$", "", m["names"]), seg)
         return
+    m = _ASSIST.match(seg) if "ssistance" in seg or "nputs" in seg else None
+    if m:
+        if m["kind"].casefold().startswith("assist"):
+            acc.people("reporters", m["names"], seg)
+        else:
+            _credit_list(acc, m["names"], seg)
+        return
     m = _CONTRIB.match(seg) if "contributed" in seg else None
+    if m and acc.pick(acc.table.resolve(m["pre"])):  # an organisation contributed: a trailer credit
+        _credit_list(acc, m["pre"], seg)
+        return
     if m:
         pre = m["pre"]
         om = _CONTRIB_ORG.match(pre)
@@ -801,18 +943,42 @@ def _end_signoff(seg: str, acc: _Acc) -> None:
                 return
     if acc.language == "id" and _CAPS_SIGNOFF.match(seg) and not acc.table.resolve(seg):
         for name in re.split(r"\s*\|\s*", seg):
-            if not acc.table.resolve(name):
+            org = acc.pick(acc.table.resolve(name))
+            if org is None:
                 _add(acc.reporters, name)
                 acc.ev("reporters", name, seg)
+            elif acc.table.kind(org) in ("agency", "press_release_wire"):
+                acc.credit(org, seg)
+
+
+def _is_credit_line(seg: str) -> bool:
+    """A trailer line that follows the body's last paragraph (role labels, bare codes, ©, Source:)."""
+    head = seg.lstrip("(|, ")
+    return bool(
+        _ROLE_LABEL.match(head)
+        or _BARE_CODES.match(seg)
+        or _SOURCE_LINE.match(seg)
+        or _DW_CODES.match(seg)
+        or seg.startswith(("©", "Copyright", "(c)", "Hak Cipta", "Diadaptasi", "Artikel ini"))
+    )
 
 
 def _parse_tail(segments: list[str], acc: _Acc) -> None:
+    end_body = len(segments) - 1  # the last body segment: sign-offs glued to it count too
+    while end_body > 0 and _is_credit_line(segments[end_body]):
+        end_body -= 1
     for k, seg in enumerate(segments):
         m = _PAREN_BY.match(seg)
         if m:
             acc.people("reporters", m["names"], seg)
             continue
-        _tail_segment(seg, acc, last=k == len(segments) - 1)
+        m = _BARE_CODES.match(seg)
+        if m and k > 0:  # "--IANS" / "sr/dpb": desk codes on a line of their own
+            for code in m.group(0).split("/"):
+                _add(acc.staff, code)
+                acc.ev("staff_initials", code, seg)
+            continue
+        _tail_segment(seg, acc, last=k in (len(segments) - 1, end_body))
 
 
 # --------------------------------------------------------------------------- body
@@ -856,6 +1022,8 @@ def _cued_names(masked: str, para: str, index: int, acc: _Acc) -> None:
         canonicals, end = hit
         if len(masked[pos:end]) <= 2 and _PERSONISH_CUE.match(cue):
             continue  # "kepada AP": Indonesian initials, not the agency
+        if _name_continues(masked, end):
+            continue  # "menurut Bloomberg Philanthropies"
         sentence_initial = bool(_SENT_START.search(masked[max(0, cm.start() - 4) : cm.start()]))
         slot = "credit" if sentence_initial and _CREDIT_CUE.match(cue) and index <= 2 else "cite"
         _record(acc, slot, canonicals, para, pos, end)
@@ -880,6 +1048,8 @@ def _parse_body(paragraphs: list[tuple[int, str]], acc: _Acc) -> None:
         _cued_names(masked, para, index, acc)
         for am in _CUE_AFTER_WORD.finditer(masked):  # "X reported", "The Wall Street Journal reported"
             hit = table.match_before(masked, am.start())
+            if hit and _name_precedes(masked, hit[1]):
+                continue  # "Michael Bloomberg reported"
             if hit:
                 _record(acc, "cite", hit[0], para, hit[1], am.start())
         for nm in _MEDIA_NAMED.finditer(masked):
@@ -960,9 +1130,21 @@ def parse_attribution(
     )
 
     lines: list[str] = []
+    widget_headline = False
     for raw in text.split("\n"):
         line = _clean_line(raw)
-        if not line or _NOISE_LINE.match(line) or _PROMO_LINE.match(line):
+        if not line or _NOISE_LINE.match(line):
+            continue
+        if widget_headline and not line.endswith((".", "!", "?", '"', "”", ")")):
+            widget_headline = False
+            continue
+        widget_headline = False
+        if _PROMO_LINE.match(line):
+            widget_headline = len(line) <= 40 and bool(_WIDGET_HEADING.match(line))
+            am = _AUTOGEN.search(line) if "auto-" in line else None
+            org = acc.pick(table.resolve(am["src"])) if am else None
+            if org and table.kind(org) in ("agency", "press_release_wire"):
+                acc.credit(org, line)
             continue
         if any(k in line for k in _PROMO_KEYS):
             line = _mask(line, _PROMO_INLINE).strip()

@@ -240,3 +240,73 @@ def test_bad_csv_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError):
         read_agency_csv(bad)
+
+
+# --------------------------------------------------------------------------- general rules added for unseen pages
+
+RULE_CASES = [
+    # (text, url, expected subset) — each a different rule, labelled from the catalogue
+    (
+        "CHENNAI: The state cabinet approved the plan on Monday.\n(With inputs from ANI)",
+        None,
+        {"dateline_place": "CHENNAI", "agencies": ["ANI"]},
+    ),
+    (
+        "Rain flooded roads in the city.\nOfficials urged caution.\nXinhua contributed to this report.",
+        None,
+        {"agencies": ["Xinhua"], "reporters": []},
+    ),
+    (
+        "Stocks slipped on Friday.\n--With assistance from Ana Monteiro and Tom Rees.",
+        None,
+        {"reporters": ["Ana Monteiro", "Tom Rees"]},
+    ),
+    (
+        "Lucknow, Feb 3 (PTI) The board met on Saturday.\nPTI XYZ\n"
+        "(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
+        None,
+        {"dateline_place": "Lucknow", "agencies": ["PTI"], "staff_initials": ["XYZ"]},
+    ),
+    (
+        "Chennai [India], March 3 (ANI): The court adjourned the case.",
+        None,
+        {"dateline_place": "Chennai", "agencies": ["ANI"]},
+    ),
+    (
+        "Polisi menutup jalan itu.\nSementara itu, warga diminta tenang. (antara/jpnn)\nRedaktur : Budi",
+        None,
+        {"agencies": ["Antara"], "reporters": [], "editors": ["Budi"]},
+    ),
+    (
+        "TEMPO.CO, Bandung - Hujan deras turun sejak pagi.\nDINI PRAMITA | ANTARA",
+        "https://www.tempo.co/x",
+        {"dateline_place": "Bandung", "agencies": ["Antara"], "reporters": ["DINI PRAMITA"]},
+    ),
+    (
+        "Seoul CNN — The court ruled on Tuesday.\nIt was final.",
+        "https://edition.cnn.com/2024/x",
+        {"dateline_place": "Seoul"},
+    ),
+    (
+        "KONTAN.CO.ID - BANDUNG. Harga beras naik lagi.\nReporter: Ani | Editor: Budi Santoso",
+        None,
+        {"dateline_place": "BANDUNG", "reporters": ["Ani"], "editors": ["Budi Santoso"]},
+    ),
+    ("Dana itu disalurkan lewat yayasan, menurut Reuters Foundation, Senin.", None, {"cited_agencies": []}),
+    (
+        "The mayor, Michael Bloomberg reported, was absent.\nApple reported record revenue.",
+        None,
+        {"cited_agencies": []},
+    ),
+    (
+        "Harga naik.\nWarga mengeluh.\n(abc/def)\nLihat Juga :\nHarga Cabai Naik Lagi di Pasar Induk",
+        None,
+        {"staff_initials": ["abc", "def"]},
+    ),
+]
+
+
+@pytest.mark.parametrize("text,url,expected", RULE_CASES)
+def test_general_rules(text: str, url: str | None, expected: dict) -> None:
+    got = to_label_dict(parse_attribution(text, url=url))
+    assert {k: got[k] for k in expected} == expected
