@@ -77,10 +77,14 @@ def parse_text(
     date_candidates: tuple[tuple[str, str], ...] = (),
     extracted_date: str | None = None,
     feed_date: datetime | None = None,
+    known_published: PublishedDate | None = None,
 ) -> ParsedText:
-    """Attribution, publication date and dates named in the text, for one article."""
+    """Attribution, publication date and dates named in the text, for one article.
+
+    ``known_published`` (e.g. ``kabar parse --published``) replaces the resolved publication date.
+    """
     attribution = parse_attribution(text, url=url, outlet=outlet, language=language)
-    published = resolve_published(
+    published = known_published or resolve_published(
         date_candidates,
         tz=tz,
         fetched_at=fetched_at,

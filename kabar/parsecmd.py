@@ -109,6 +109,14 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
                 tz = _TZ_BY_LANGUAGE.get(language or "", tz)
                 if given is not None and given.tzinfo is None:
                     given = given.replace(tzinfo=ZoneInfo(tz))
+        known = None
+        if given is not None:
+            known = PublishedDate(
+                value=given.astimezone(ZoneInfo(tz)),
+                source="given",
+                granularity="minute",
+                raw=str(rec.get("published") or getattr(d, "published", "")),
+            )
         parsed = parse_text(
             text,
             url=url,
@@ -118,6 +126,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
             fetched_at=max(now, given) if given else now,
             date_candidates=candidates,
             extracted_date=extracted_date,
+            known_published=known,
         )
     except KabarError as exc:
         return {"id": rid, "error": str(exc)}
@@ -125,19 +134,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
     if extracted_authors:
         attribution = replace(attribution, reporters=page_reporters(extracted_authors, attribution))
     published = parsed.published
-    if given is not None:
-        published = PublishedDate(
-            value=given.astimezone(ZoneInfo(tz)),
-            source="given",
-            granularity="minute",
-            raw=str(rec.get("published") or getattr(d, "published", "")),
-        )
-        # dates named in the text resolve against the given publication time
-        from extractors.dates import find_date_mentions
-
-        mentions = find_date_mentions(text, reference=published.value, tz=tz, language=language)
-    else:
-        mentions = parsed.mentions
+    mentions = parsed.mentions
     out: dict[str, Any] = {"id": rid}
     out.update(to_label_dict(attribution))
     if title:
