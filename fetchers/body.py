@@ -102,12 +102,17 @@ def parse_codings(header: str | None) -> list[str]:
 
 
 class BoundedBody:
-    """Accumulates a body, undoing ``codings`` (applied in order), refusing more than ``cap`` bytes."""
+    """Accumulates a body, undoing ``codings`` (applied in order), refusing more than ``cap`` bytes.
+
+    Decoded pieces are kept as a list and joined once in :meth:`finish` (an identity body of one
+    network chunk is returned as is, without a copy).
+    """
 
     def __init__(self, codings: Sequence[str], cap: int) -> None:
         self.cap = cap
         self.raw_bytes = 0
-        self._buf = bytearray()
+        self.size = 0  # decoded bytes so far
+        self._parts: list[bytes] = []
         self._stages = [_stage(c) for c in reversed(list(codings))]  # last applied is undone first
         self._emitters: list[Emit] = []
         for i in range(len(self._stages)):
@@ -124,25 +129,24 @@ class BoundedBody:
         return emit
 
     def _sink(self, data: bytes) -> None:
-        self._buf += data
-        if len(self._buf) > self.cap:
+        self.size += len(data)
+        if self.size > self.cap:
             raise BodyTooLarge(f"more than {self.cap} bytes after decoding")
-
-    @property
-    def size(self) -> int:
-        return len(self._buf)
+        self._parts.append(data)
 
     def feed(self, chunk: bytes) -> None:
         self.raw_bytes += len(chunk)
         if not self._stages:
-            self._sink(chunk)
+            if chunk:
+                self._sink(chunk)
         else:
             self._stages[0].feed(chunk, self._emitters[0])
 
     def finish(self) -> bytes:
         for i, stage in enumerate(self._stages):
             stage.flush(self._emitters[i])
-        return bytes(self._buf)
+        parts, self._parts = self._parts, []
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def gunzip_bounded(data: bytes, cap: int) -> bytes:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
@@ -63,7 +63,7 @@ from fetchers.content import (
     media_type,
 )
 from fetchers.failures import Failure, PermanentFailure, TransientFailure
-from fetchers.guard import Resolver, check_destination, host_key, parse_url, system_resolver
+from fetchers.guard import CachedResolver, Resolver, check_destination, host_key, parse_url, system_resolver
 from fetchers.robots import ROBOTS_MAX_BYTES, RobotsPolicy, allow_all, policy_from_response
 
 logger = logging.getLogger(__name__)
@@ -101,6 +101,25 @@ class _Response:
     headers: httpx.Headers
     body: bytes = b""
     charset: str | None = None
+    text_url: str | None = None  # str(url), when the caller already had it
+
+    @property
+    def url_text(self) -> str:
+        return self.text_url if self.text_url is not None else str(self.url)
+
+
+class _Cookies(httpx.Cookies):
+    """The client's cookie jar, skipping http.cookiejar's parsing when a response sets no cookie.
+
+    ``CookieJar.extract_cookies`` only reads ``Set-Cookie``/``Set-Cookie2``; without either it does
+    nothing, but httpx still builds urllib request/response adapters for every response.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        for name, _value in response.headers.raw:
+            if name.lower() in (b"set-cookie", b"set-cookie2"):
+                super().extract_cookies(response)
+                return
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -204,9 +223,8 @@ def _transport_failure(exc: Exception, url: httpx.URL, cfg: FetchConfig, progres
     )
 
 
-def _check_body(kind: _RequestKind, url: httpx.URL, mime: str | None, data: bytes, cap: int) -> bytes:
+def _check_body(kind: _RequestKind, u: str, mime: str | None, data: bytes, cap: int) -> bytes:
     """Content checks once the body is in: gzip sitemaps, empty bodies, HTML sniffing, binary bodies."""
-    u = str(url)
     if kind == "robots":
         return data
     if kind == "feed":
@@ -224,7 +242,7 @@ def _check_body(kind: _RequestKind, url: httpx.URL, mime: str | None, data: byte
                 raise PermanentFailure(
                     "decode_error", f"The gzip document at {u} is corrupt: {exc}.", url=u
                 ) from None
-        if not data.strip():
+        if not data or data.isspace():
             raise PermanentFailure("empty_body", f"The server sent an empty body for {u}.", url=u)
         if mime is not None and not mime.startswith("text/") and "xml" not in mime and "json" not in mime:
             if not looks_like_xml(data):  # octet-stream / x-gzip that was not XML after all
@@ -232,7 +250,7 @@ def _check_body(kind: _RequestKind, url: httpx.URL, mime: str | None, data: byte
                     "not_feed", f"The body of {u} (Content-Type {mime}) is not an XML feed or sitemap.", url=u
                 )
         return data
-    if not data.strip():
+    if not data or data.isspace():  # == not data.strip(), without copying the body
         raise PermanentFailure("empty_body", f"The server sent an empty body for {u}.", url=u)
     if mime is None and not looks_like_html(data):
         raise PermanentFailure(
@@ -264,7 +282,7 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.config = config
-        self._resolver = resolver
+        self._resolver = CachedResolver(resolver)  # one DNS answer per host per DNS_TTL seconds
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._global: asyncio.Semaphore | None = None
@@ -272,9 +290,17 @@ class Fetcher:
         self._robots: dict[str, tuple[float, RobotsPolicy]] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._rng = random.Random()
+        self._merged_headers: dict[tuple[tuple[str, str], ...], httpx.Headers] = {}
+        self._extensions: dict[str, Any] = {}
 
     async def __aenter__(self) -> Fetcher:
         cfg = self.config
+        limits = httpx.Limits(
+            max_connections=cfg.max_connections,
+            max_keepalive_connections=cfg.max_connections,
+            keepalive_expiry=5.0,
+        )
+        transport = self._transport  # None: httpx's own transport (anyio), with ``limits``
         self._client = httpx.AsyncClient(
             headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(
@@ -283,16 +309,16 @@ class Fetcher:
                 write=cfg.read_timeout,
                 pool=cfg.total_timeout,
             ),
-            limits=httpx.Limits(
-                max_connections=cfg.max_connections,
-                max_keepalive_connections=cfg.max_connections,
-                keepalive_expiry=5.0,
-            ),
+            limits=limits,
             follow_redirects=False,
             trust_env=False,  # no proxies from the environment: the address guard must see the real peer
-            transport=self._transport,
+            transport=transport,
         )
+        if type(getattr(self._client, "_cookies", None)) is httpx.Cookies:  # httpx 0.28's attribute
+            self._client._cookies = _Cookies(self._client.cookies.jar)  # same jar, cheaper extraction
         self._global = asyncio.Semaphore(cfg.max_connections)
+        self._merged_headers.clear()
+        self._extensions = {"timeout": self._client.timeout.as_dict()}
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -378,7 +404,8 @@ class Fetcher:
         cap: int | None = None,
     ) -> _Response:
         cfg = self.config
-        seen = {str(url)}
+        current_s = str(url)
+        seen = {current_s}
         current = url
         for _hop in range(cfg.max_redirects + 1):
             await check_destination(
@@ -390,25 +417,32 @@ class Fetcher:
             )
             if kind != "robots" and cfg.respect_robots:
                 policy = await self._robots_policy(current)
-                if not policy.allows(str(current), cfg.user_agent):
+                if not policy.allows(current_s, cfg.user_agent):
                     raise PermanentFailure(
                         "robots_disallowed",
                         f"The robots.txt of {policy.origin} disallows {current} for our User-Agent.",
-                        url=str(current),
+                        url=current_s,
                     )
             resp = await self._request(
-                current, attempt=attempt, kind=kind, headers=headers, cap=cap or cfg.max_bytes, log=log
+                current,
+                current_s,
+                attempt=attempt,
+                kind=kind,
+                headers=headers,
+                cap=cap or cfg.max_bytes,
+                log=log,
             )
             if resp.status not in _REDIRECTS:
                 return resp
             location = resp.headers["location"]  # presence checked in _send_and_read
             nxt = parse_url(location, base=current)
-            if str(nxt) in seen:
+            nxt_s = str(nxt)
+            if nxt_s in seen:
                 raise PermanentFailure(
-                    "redirect_loop", f"Redirect loop: {current} redirects back to {nxt}.", url=str(nxt)
+                    "redirect_loop", f"Redirect loop: {current} redirects back to {nxt}.", url=nxt_s
                 )
-            seen.add(str(nxt))
-            current = nxt
+            seen.add(nxt_s)
+            current, current_s = nxt, nxt_s
         raise PermanentFailure(
             "too_many_redirects",
             f"The URL {url} redirected more than {cfg.max_redirects} times (stopped at {current}).",
@@ -418,6 +452,7 @@ class Fetcher:
     async def _request(
         self,
         url: httpx.URL,
+        u: str,
         *,
         attempt: int,
         kind: _RequestKind,
@@ -431,10 +466,10 @@ class Fetcher:
         try:
             async with self._slot(state):
                 started = time.monotonic()
-                resp = await asyncio.wait_for(
-                    self._send_and_read(url, kind=kind, headers=headers, cap=cap, progress=progress),
-                    self.config.total_timeout,
-                )
+                async with asyncio.timeout(self.config.total_timeout):  # no extra task, unlike wait_for
+                    resp = await self._send_and_read(
+                        url, u, kind=kind, headers=headers, cap=cap, progress=progress
+                    )
         except (TransientFailure, PermanentFailure) as exc:
             fail: Failure = exc
         except (TimeoutError, httpx.HTTPError, httpx.InvalidURL) as exc:
@@ -442,7 +477,7 @@ class Fetcher:
         else:
             log.append(
                 FetchAttempt(
-                    url=str(url),
+                    url=u,
                     attempt=attempt,
                     status=resp.status,
                     bytes=len(resp.body),
@@ -456,7 +491,7 @@ class Fetcher:
             state.next_start = max(state.next_start, time.monotonic() + fail.retry_after)
         log.append(
             FetchAttempt(
-                url=str(url),
+                url=u,
                 attempt=attempt,
                 status=fail.status,
                 bytes=progress.bytes,
@@ -471,6 +506,7 @@ class Fetcher:
     async def _send_and_read(
         self,
         url: httpx.URL,
+        u: str,
         *,
         kind: _RequestKind,
         headers: Mapping[str, str],
@@ -478,8 +514,16 @@ class Fetcher:
         progress: _Progress,
     ) -> _Response:
         assert self._client is not None
-        u = str(url)
-        async with self._client.stream("GET", url, headers={**headers, "Accept": _ACCEPT[kind]}) as r:
+        client = self._client
+        request = httpx.Request(
+            "GET",
+            url,
+            headers=self._request_headers(headers, kind),
+            cookies=client.cookies,
+            extensions=self._extensions,
+        )
+        r = await client.send(request, stream=True)
+        try:
             status = progress.status = r.status_code
             if status in _REDIRECTS and not r.headers.get("location", "").strip():
                 raise PermanentFailure(
@@ -488,9 +532,9 @@ class Fetcher:
                     url=u,
                 )
             if status in _REDIRECTS or status == 304:
-                return _Response(url, status, r.headers)
+                return _Response(url, status, r.headers, text_url=u)
             if kind == "robots" and not 200 <= status < 300:
-                return _Response(url, status, r.headers)
+                return _Response(url, status, r.headers, text_url=u)
             if not 200 <= status < 300:
                 raise _status_failure(url, status, r.headers)
             if status == 204:
@@ -527,8 +571,27 @@ class Fetcher:
                     "decode_error", f"The body of {u} could not be decoded: {exc}.", url=u
                 ) from None
             progress.bytes = len(data)
-        data = _check_body(kind, url, mime, data, cap)
-        return _Response(url, status, r.headers, data, charset)
+        finally:
+            await r.aclose()
+        data = _check_body(kind, u, mime, data, cap)
+        return _Response(url, status, r.headers, data, charset, u)
+
+    def _request_headers(self, headers: Mapping[str, str], kind: _RequestKind) -> httpx.Headers:
+        """The client's headers merged with this request's, as ``client.build_request`` merges them.
+
+        The merge (``Headers(client.headers).update(...)``) is done once per distinct set of request
+        headers and copied from then on; ``client.stream``/``build_request`` redid it per request.
+        """
+        assert self._client is not None
+        own = {**headers, "Accept": _ACCEPT[kind]}
+        wanted = tuple(own.items())
+        merged = self._merged_headers.get(wanted)
+        if merged is None:
+            merged = httpx.Headers(self._client.headers)
+            merged.update(own)
+            if len(self._merged_headers) < 64:  # conditional headers (ETags) are per URL: keep few
+                self._merged_headers[wanted] = merged
+        return merged
 
     # -- politeness -----------------------------------------------------------------------------
 
@@ -649,7 +712,7 @@ class Fetcher:
         if resp.status == 304:
             return FetchResult(
                 url=url,
-                final_url=str(resp.url),
+                final_url=resp.url_text,
                 ok=True,
                 status=304,
                 fetched_at=fetched_at,
@@ -664,7 +727,7 @@ class Fetcher:
             log[-1] = dataclasses.replace(log[-1], error=decoded.note)
         return FetchResult(
             url=url,
-            final_url=str(resp.url),
+            final_url=resp.url_text,
             ok=True,
             status=resp.status,
             fetched_at=fetched_at,

@@ -6,6 +6,11 @@ loopback, private, link-local, multicast, reserved, unspecified, shared (CGNAT) 
 global, for IPv4 and IPv6 (IPv4-mapped/compatible IPv6 is judged by its IPv4 address).  A host in
 ``allowed_hosts`` (``"host"`` or ``"host:port"``) or ``allow_private=True`` skips the check.
 
+The Fetcher wraps its resolver in :class:`CachedResolver`: a host's successful answer is reused for
+``DNS_TTL`` seconds (failures are never cached), so a crawl of one site does not call getaddrinfo
+(a thread hand-off each) per page and per redirect hop.  Every hop is still checked against the
+(cached) answer.
+
 Known limit: httpx resolves the name again when connecting, so a DNS answer that changes between
 the check and the connect (DNS rebinding) is not caught; IP-literal URLs are always exact.
 """
@@ -16,6 +21,7 @@ import asyncio
 import ipaddress
 import re
 import socket
+import time
 from collections.abc import Awaitable, Callable, Iterable
 
 import httpx
@@ -28,6 +34,8 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 _SCHEMES = ("http", "https")
 _HOST_RE = re.compile(r"^[A-Za-z0-9._:-]+$")
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+DNS_TTL = 30.0  # seconds a successful answer is reused by CachedResolver
+_DNS_CACHE_MAX = 4096
 
 
 def parse_url(raw: str, *, base: httpx.URL | None = None) -> httpx.URL:
@@ -50,7 +58,9 @@ def parse_url(raw: str, *, base: httpx.URL | None = None) -> httpx.URL:
     raw_host = url.raw_host.decode("ascii", "replace").strip("[]")
     if not _HOST_RE.match(raw_host):
         raise PermanentFailure("invalid_url", f"The URL {text!r} has an invalid host name.", url=text)
-    return url.copy_with(fragment=None)
+    # a fragment can only come from ``text`` (RFC 3986 joins take the reference's), so without a
+    # "#" there is none to drop and the copy (a second parse) is skipped
+    return url.copy_with(fragment=None) if "#" in text else url
 
 
 def ascii_host(url: httpx.URL) -> str:
@@ -113,6 +123,36 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
+class CachedResolver:
+    """A :data:`Resolver` that remembers each ``(host, port)``'s successful answer for ``ttl`` s."""
+
+    def __init__(self, resolver: Resolver, ttl: float = DNS_TTL) -> None:
+        self.resolver = resolver
+        self.ttl = ttl
+        self._answers: dict[tuple[str, int], tuple[float, list[str]]] = {}
+
+    def cached(self, host: str, port: int) -> list[str] | None:
+        """The remembered answer, or None when there is none or it expired."""
+        hit = self._answers.get((host, port))
+        if hit is None or hit[0] <= time.monotonic():
+            return None
+        return hit[1]
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        answer = self.cached(host, port)
+        if answer is not None:
+            return answer
+        answer = list(await self.resolver(host, port))
+        if answer:
+            if len(self._answers) >= _DNS_CACHE_MAX:
+                now = time.monotonic()
+                self._answers = {k: v for k, v in self._answers.items() if v[0] > now}
+                if len(self._answers) >= _DNS_CACHE_MAX:
+                    self._answers.clear()
+            self._answers[(host, port)] = (time.monotonic() + self.ttl, answer)
+        return answer
+
+
 async def check_destination(
     url: httpx.URL,
     *,
@@ -130,8 +170,11 @@ async def check_destination(
     if literal is not None:
         addresses = [literal]
     else:
+        port = url.port or 443
+        raw = resolver.cached(host, port) if isinstance(resolver, CachedResolver) else None
         try:
-            raw = await asyncio.wait_for(resolver(host, url.port or 443), timeout)
+            if raw is None:
+                raw = await asyncio.wait_for(resolver(host, port), timeout)
         except TimeoutError:
             raise TransientFailure(
                 "dns_error", f"Resolving {host} took longer than {timeout:g} s.", url=shown
@@ -166,4 +209,6 @@ __all__ = [
     "is_allowed_host",
     "check_destination",
     "system_resolver",
+    "CachedResolver",
+    "DNS_TTL",
 ]
