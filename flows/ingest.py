@@ -106,7 +106,7 @@ def _merge(target: dict[str, Counter[str]], per_source: dict[str, dict[str, int]
 _RUNNER: Any = ThreadPoolTaskRunner(max_workers=3)  # fetch-ahead + the flow's own calls; bounded
 
 
-@flow(name="ingest", task_runner=_RUNNER, log_prints=False)
+@flow(name="ingest", task_runner=_RUNNER, log_prints=False, retries=1, retry_delay_seconds=60)
 def ingest(
     warehouse_path: str = "kabar.duckdb",
     sources: list[str] | None = None,

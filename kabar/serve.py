@@ -9,6 +9,9 @@ simplest robust "one command" scheduler):
   the flow resolves all configured sources itself).
 * ``maintenance/daily``: raw HTML retention and CHECKPOINT at 03:00 (``0 3 * * *``, server time zone UTC).
 
+Failures: the ingest flow retries once after 60 s (a failed run stays visible as Failed in the UI);
+the run is idempotent, so a retry only finishes what is left.
+
 Overlap: each deployment has ``concurrency_limit=1`` with the ``CANCEL_NEW`` strategy, so a scheduled
 run that comes due while the previous one is still running is cancelled ("Deployment concurrency
 limit reached.") rather than queued behind it: no backlog builds up when a run is slower than its

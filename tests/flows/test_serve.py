@@ -241,3 +241,61 @@ def test_serve_runs_scheduled_maintenance(prefect_server: ServerInfo, tmp_path: 
         )
     assert {a.key for a in arts} == {"maintenance-summary"}
     assert any("pruned **1** raw_pages rows" in str(a.data) for a in arts)
+
+
+@pytest.mark.slow
+def test_kabar_serve_demo_runs_scheduled_ingests(prefect_server: ServerInfo, tmp_path: Path) -> None:
+    """`kabar serve --demo` (the CLI) schedules the real ingest flow; two scheduled runs complete and the
+    articles land once (the second run finds nothing new)."""
+    import duckdb
+
+    db = tmp_path / "kabar.duckdb"
+    env = {**os.environ, "PREFECT_RUNNER_POLL_FREQUENCY": "2", "PYTHONUNBUFFERED": "1"}
+    log_path = tmp_path / "serve-demo.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kabar.cli",
+                "serve",
+                "--demo",
+                "--interval",
+                "0.1",
+                "--warehouse",
+                str(db),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    runs: list[Any] = []
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and proc.poll() is None:
+            runs = _completed_runs("ingest-every-6s")
+            if len(runs) >= 2:
+                break
+            time.sleep(2)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+    log_text = log_path.read_text(errors="replace")
+    assert len(runs) >= 2, f"expected 2 completed scheduled ingest runs; serve log:\n{log_text[-4000:]}"
+    assert all(r.auto_scheduled and "kabar" in r.tags for r in runs)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        articles, distinct = con.execute(
+            "SELECT count(*), count(DISTINCT canonical_url) FROM articles"
+        ).fetchone()
+        states = con.execute("SELECT state FROM runs WHERE flow_name = 'ingest'").fetchall()
+    finally:
+        con.close()
+    assert articles == distinct == 8
+    assert len(states) >= 2 and all(s == ("completed",) for s in states)
