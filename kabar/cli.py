@@ -127,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_warehouse(p)
     p.add_argument("query", help='e.g. "SELECT title, outlet, published_at FROM articles"')
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="session time zone for TIMESTAMPTZ values and ::DATE, e.g. Asia/Jakarta (default UTC)",
+    )
 
     p = sub.add_parser(
         "parse",
@@ -296,7 +301,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from warehouse import query_readonly
 
     try:
-        columns, rows = query_readonly(_warehouse_path(args), args.query)
+        columns, rows = query_readonly(_warehouse_path(args), args.query, timezone=args.tz)
     except WarehouseError as exc:
         print(f"kabar: {exc}", file=sys.stderr)
         return 3

@@ -134,7 +134,12 @@ def open_warehouse(
 
 
 def query_readonly(
-    path: Path | str, sql: str, params: list[Any] | None = None, *, wait: float = 0.0
+    path: Path | str,
+    sql: str,
+    params: list[Any] | None = None,
+    *,
+    wait: float = 0.0,
+    timezone: str | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one query on a read-only connection; return (column names, rows).
 
@@ -144,6 +149,8 @@ def query_readonly(
     con = connect(path, read_only=True, wait=wait)
     try:
         try:
+            if timezone:  # TIMESTAMPTZ values are shown (and ::DATE taken) in this zone
+                con.execute("SET TimeZone = ?", [timezone])
             cur = con.execute(sql, params or [])
             if cur.description is None:
                 return [], []
