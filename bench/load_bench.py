@@ -18,6 +18,9 @@ Phases, all on a fresh warehouse in a temporary folder, through the real upsert 
 
 ``--with-raw`` also passes a ``FetchResult`` (about 30 KB HTML body) per row, so fetch attempts and
 zlib raw pages are written too, as in a real run.
+
+Targets (issue 6), printed beside the figures: the upsert path (insert and update) >= 5,000 article
+rows/s; the count query < 100 ms over >= 100,000 articles (with fewer rows it is shown, not judged).
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+ROWS_PER_S_TARGET = 5000  # load_batch upsert path, article rows/s (issue 6)
+COUNT_MS_TARGET = 100.0  # `kabar sql`-style count(*) latency, ms (issue 6) ...
+COUNT_ROWS_FOR_TARGET = 100_000  # ... over at least this many articles
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -142,6 +148,13 @@ def timed_load(
     return spent, totals
 
 
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=100_000, help="articles to insert (default 100,000)")
@@ -164,11 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     chunks = _chunks(rng)
     sample = [make_row(i, chunks, rng, now) for i in range(100)]
     avg = sum(len(r.text.encode()) for r in sample) / len(sample)
-    print(f"{args.rows:,} synthetic rows, ~{avg / 1024:.1f} KB text each, {args.batch} per load_batch call")
+    print(
+        f"{args.rows:,} synthetic rows, ~{avg / 1024:.1f} KB text each, {args.batch} per load_batch call; "
+        f"load avg {loadavg()}"
+    )
 
     tmp = Path(tempfile.mkdtemp(prefix="kabar-loadbench-"))
     path = tmp / "load.duckdb"
-    results: list[tuple[str, str]] = []
+    results: list[tuple[str, str, str, bool | None]] = []
+    rate_target = f">= {ROWS_PER_S_TARGET:,} rows/s (issue 6)"
     try:
         con = connect(path)
         migrate(con)
@@ -181,24 +198,48 @@ def main(argv: list[str] | None = None) -> int:
             args.with_raw,
             now,
         )
-        results.append(("insert (new rows)", f"{args.rows / secs:,.0f} rows/s  ({secs:.1f} s, {tot})"))
+        rate = args.rows / secs
+        results.append(
+            (
+                "insert (new rows)",
+                f"{rate:,.0f} rows/s  ({secs:.1f} s, {tot})",
+                rate_target,
+                rate >= ROWS_PER_S_TARGET,
+            )
+        )
         print(results[-1][0], results[-1][1], flush=True)
 
         n_up = min(args.rows_update, args.rows)
         changed = [make_row(i, chunks, rng, now + timedelta(hours=1), version=1) for i in range(n_up)]
         secs, tot = timed_load(con, changed.__getitem__, n_up, args.batch, "bench-update", args.with_raw, now)
-        results.append(("update (changed rows)", f"{n_up / secs:,.0f} rows/s  ({secs:.1f} s, {tot})"))
+        rate = n_up / secs
+        results.append(
+            (
+                "update (changed rows)",
+                f"{rate:,.0f} rows/s  ({secs:.1f} s, {tot})",
+                rate_target,
+                rate >= ROWS_PER_S_TARGET,
+            )
+        )
         print(results[-1][0], results[-1][1], flush=True)
 
         secs, tot = timed_load(con, changed.__getitem__, n_up, args.batch, "bench-same", args.with_raw, now)
-        results.append(("unchanged (same rows)", f"{n_up / secs:,.0f} rows/s  ({secs:.1f} s, {tot})"))
+        rate = n_up / secs
+        results.append(
+            (
+                "unchanged (same rows)",
+                f"{rate:,.0f} rows/s  ({secs:.1f} s, {tot})",
+                rate_target,
+                rate >= ROWS_PER_S_TARGET,
+            )
+        )
         print(results[-1][0], results[-1][1], flush=True)
 
         t0 = time.perf_counter()
         close(con)
-        results.append(("CHECKPOINT + close", f"{time.perf_counter() - t0:.2f} s"))
+        results.append(("CHECKPOINT + close", f"{time.perf_counter() - t0:.2f} s", "(report)", None))
         size = path.stat().st_size
-        results.append(("warehouse file size", f"{size / 1e6:,.0f} MB"))
+        results.append(("warehouse file size", f"{size / 1e6:,.0f} MB", "(report)", None))
 
         lat = []
         count = None
@@ -207,10 +248,15 @@ def main(argv: list[str] | None = None) -> int:
             _cols, got = query_readonly(path, "SELECT count(*) FROM articles")
             lat.append(time.perf_counter() - t0)
             count = got[0][0]
+        med_ms = statistics.median(lat) * 1000
+        judged = (count or 0) >= COUNT_ROWS_FOR_TARGET
         results.append(
             (
                 f"count(*) over {count:,} articles (read-only connect+query+close)",
-                f"median {statistics.median(lat) * 1000:.1f} ms, max {max(lat) * 1000:.1f} ms",
+                f"median {med_ms:.1f} ms, max {max(lat) * 1000:.1f} ms",
+                f"< {COUNT_MS_TARGET:g} ms over >= {COUNT_ROWS_FOR_TARGET:,} (issue 6)"
+                + ("" if judged else " [n/a: too few rows]"),
+                med_ms < COUNT_MS_TARGET if judged else None,
             )
         )
         kabar = Path(sys.executable).parent / "kabar"
@@ -226,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
                 (
                     "`kabar sql` count, whole subprocess",
                     f"{time.perf_counter() - t0:.2f} s (exit {proc.returncode})",
+                    "(report: process start-up included)",
+                    None,
                 )
             )
     finally:
@@ -234,10 +282,15 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    w = max(len(k) for k, _ in results)
-    print()
-    for k, v in results:
-        print(f"{k:<{w}}  {v}")
+    w0 = max(len(r[0]) for r in results)
+    w1 = max(len(r[1]) for r in results)
+    w2 = max(len(r[2]) for r in results)
+    print(f"\nload avg at the end: {loadavg()}")
+    print(f"\n{'figure':<{w0}}  {'value':<{w1}}  {'target':<{w2}}  verdict")
+    print(f"{'-' * w0}  {'-' * w1}  {'-' * w2}  -------")
+    for name, value, target, ok in results:
+        v = "n/a" if ok is None else ("PASS" if ok else "FAIL")
+        print(f"{name:<{w0}}  {value:<{w1}}  {target:<{w2}}  {v}")
     return 0
 
 
