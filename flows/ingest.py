@@ -16,6 +16,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -214,6 +215,8 @@ def ingest(
                         fetched_batches += 1
                         future = fetch_next(fetched_batches)
                         jobs, fetch_failures = jobs_for_batch(results, specs_by_id, meta)
+                        # the decoded text now travels with the jobs; keep only raw bodies for loading
+                        results = [replace(r, text=None) if r.text is not None else r for r in results]
                         in_flight.append((results, pool.submit(jobs), fetch_failures))
                     results, ticket, fetch_failures = in_flight.pop(0)
                     outcomes = extract_task(pool, _quoted(ticket)) if ticket.jobs else []
