@@ -15,52 +15,37 @@ from __future__ import annotations
 from extractors.errors import FetchError, PermanentFetchError, TransientFetchError
 
 
-class _Details:
+class _Details(FetchError):
+    """The shared constructor: a kind, a readable message, and what the fetch recorded."""
+
     url: str
     status: int | None
     retry_after: float | None
     logged: bool
 
-    def _set(self, url: str, status: int | None, retry_after: float | None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        url: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, kind=kind)
         self.url = url
         self.status = status
         self.retry_after = retry_after
         self.logged = False
 
 
-class TransientFailure(TransientFetchError, _Details):
+class TransientFailure(_Details, TransientFetchError):
     """Worth retrying: timeouts, connection errors, 429, 500/502/503/504."""
 
-    def __init__(
-        self,
-        kind: str,
-        message: str,
-        *,
-        url: str,
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message, kind=kind)
-        self._set(url, status, retry_after)
 
-
-class PermanentFailure(PermanentFetchError, _Details):
+class PermanentFailure(_Details, PermanentFetchError):
     """Not worth retrying: 404/410/451, not HTML, too large, robots, private address, bad URL."""
-
-    def __init__(
-        self,
-        kind: str,
-        message: str,
-        *,
-        url: str,
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message, kind=kind)
-        self._set(url, status, retry_after)
 
 
 Failure = TransientFailure | PermanentFailure
-
-
 __all__ = ["FetchError", "TransientFailure", "PermanentFailure", "Failure"]

@@ -163,6 +163,17 @@ sys.exit(serve_command(Path(sys.argv[1]), include_ingest=False, maintenance_inte
 """
 
 
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the serve process group (serve pauses its schedules), SIGKILL if it lingers."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
 def _completed_runs(deployment_name: str) -> list[Any]:
     from prefect import get_client
     from prefect.client.schemas.filters import (
@@ -218,13 +229,7 @@ def test_serve_runs_scheduled_maintenance(prefect_server: ServerInfo, tmp_path: 
         elapsed = time.monotonic() - began
         print(f"serve: {len(runs)} completed scheduled runs after {elapsed:.1f} s")
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        _stop(proc)
     log_text = log_path.read_text(errors="replace")
     assert len(runs) >= 2, f"expected 2 completed scheduled runs; serve log:\n{log_text[-4000:]}"
     assert all(r.auto_scheduled for r in runs)
@@ -279,13 +284,7 @@ def test_kabar_serve_demo_runs_scheduled_ingests(prefect_server: ServerInfo, tmp
                 break
             time.sleep(2)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        _stop(proc)
     log_text = log_path.read_text(errors="replace")
     assert len(runs) >= 2, f"expected 2 completed scheduled ingest runs; serve log:\n{log_text[-4000:]}"
     assert all(r.auto_scheduled and "kabar" in r.tags for r in runs)
