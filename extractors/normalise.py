@@ -51,8 +51,9 @@ class PageJob:
     timezone: str
     language: str | None
     body: bytes
-    text: str | None  # decoded by the fetcher (declared/detected charset); preferred over body
+    text: str | None  # already-decoded HTML, when the caller has it; preferred over body
     fetched_at: datetime
+    charset: str | None = None  # the charset the fetcher settled on: the worker decodes body with it
     feed_published: datetime | None = None
     feed_title: str | None = None
 
@@ -155,9 +156,20 @@ def _content_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
+def _decoded(body: bytes, charset: str | None) -> bytes | str:
+    """The body as text when its charset is known (decoded here, in the worker, so the main
+    process never holds a second, wider copy of every page); raw bytes otherwise."""
+    if not charset:
+        return body
+    try:
+        return body.decode(charset, errors="replace")
+    except LookupError:
+        return body
+
+
 def build_article(job: PageJob) -> ArticleRow:
     """Extract, parse and normalise one page. Raises ``KabarError`` subclasses on failure."""
-    html: bytes | str = job.text if job.text is not None else job.body
+    html: bytes | str = job.text if job.text is not None else _decoded(job.body, job.charset)
     extracted = extract_page(html, url=job.final_url or job.url)
     candidates = find_date_candidates(html)
     language = extracted.language or job.language

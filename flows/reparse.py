@@ -74,7 +74,8 @@ def reparse(
                                 timezone=spec.timezone if spec else "UTC",
                                 language=spec.language if spec else None,
                                 body=r.body,
-                                text=r.text if r.charset else None,
+                                text=None,
+                                charset=r.charset,
                                 fetched_at=r.fetched_at,
                             )
                         )

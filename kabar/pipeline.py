@@ -237,8 +237,9 @@ def jobs_for_batch(
                 outlet=(spec.outlet or None) if spec else None,
                 timezone=spec.timezone if spec else "UTC",
                 language=spec.language if spec else None,
-                body=b"" if res.text is not None else res.body,  # ship one copy to the worker
-                text=res.text,
+                body=res.body,  # bytes + charset: decoded in the worker (a str copy is up to 4x larger)
+                text=None,
+                charset=res.charset if res.text is not None else None,
                 fetched_at=res.fetched_at,
                 feed_published=feed_published,
                 feed_title=feed_title,
