@@ -273,9 +273,7 @@ def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
 
             with DemoSite(args.site_port or DEFAULT_DEMO_PORT) as site:
                 print(f"Demo site: {site.base}/", file=sys.stderr)
-                summary = ingest(
-                    sources=["demo"], base_url=site.base, allowed_hosts=[site.host_port], **kwargs
-                )
+                summary = ingest(**site.ingest_parameters(), **kwargs)
         else:
             summary = ingest(
                 sources=args.source,
@@ -384,7 +382,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         with DemoSite(DEFAULT_DEMO_PORT) as site:
             print(f"Demo site: {site.base}/", file=sys.stderr)
-            params = {"sources": ["demo"], "base_url": site.base, "allowed_hosts": [site.host_port]}
+            params = site.ingest_parameters()
             return serve_command(warehouse, interval_minutes=args.interval, ingest_parameters=params)
     return serve_command(warehouse, interval_minutes=args.interval)
 

@@ -90,6 +90,11 @@ class DemoSite:
     def host_port(self) -> str:
         return self.base.removeprefix("http://")
 
+    def ingest_parameters(self) -> dict[str, Any]:
+        """The ``ingest`` flow parameters for this site: the demo source at this address, and an
+        exemption from the private-address guard for this server only."""
+        return {"sources": ["demo"], "base_url": self.base, "allowed_hosts": [self.host_port]}
+
     def __enter__(self) -> DemoSite:
         self._thread.start()
         return self
