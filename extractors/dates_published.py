@@ -24,7 +24,7 @@ import html as htmllib
 import json
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
@@ -405,7 +405,7 @@ def resolve_published(
     fetched_at: datetime,
     url: str | None = None,
     feed_date: datetime | None = None,
-    extracted_date: str | None = None,
+    extracted_date: str | Callable[[], str | None] | None = None,
     text: str | None = None,
     language: str | None = None,
 ) -> PublishedDate | None:
@@ -413,6 +413,10 @@ def resolve_published(
 
     Order of trust: the page's candidates as given (meta / JSON-LD, best first), trafilatura's
     date (provenance "meta"), the feed date, the URL date, a byline date in the text.
+
+    ``extracted_date`` may be a callable (htmldate is costly): it is called only when no page
+    candidate is a valid, minute-precise date, i.e. only when its answer could change the result
+    beyond the ``sources_disagree`` flag.
     """
     zi = zone(tz)
     fetched = fetched_at.replace(tzinfo=zi) if fetched_at.tzinfo is None else fetched_at
@@ -421,6 +425,9 @@ def resolve_published(
         c = _parse_raw(raw, prov if prov in ("meta", "json_ld") else "meta", tz, fetched)
         if c is not None:
             parsed.append(c)
+    if callable(extracted_date):
+        settled = any(c.granularity == "minute" and _problem(c, fetched) is None for c in parsed)
+        extracted_date = None if settled else extracted_date()
     if extracted_date:
         c = _parse_raw(extracted_date, "meta", tz, fetched)
         if c is not None:

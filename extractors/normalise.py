@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,7 @@ from extractors.dates import (
     resolve_published,
 )
 from extractors.errors import KabarError
-from extractors.extract import extract_page
+from extractors.extract import extract_page, page_date
 from extractors.models import ArticleRow, AttributionRow, DateRow, FailureRow
 from extractors.urls import canonicalize_url
 
@@ -76,7 +77,7 @@ def parse_text(
     tz: str,
     fetched_at: datetime,
     date_candidates: tuple[tuple[str, str], ...] = (),
-    extracted_date: str | None = None,
+    extracted_date: str | Callable[[], str | None] | None = None,
     feed_date: datetime | None = None,
     known_published: PublishedDate | None = None,
 ) -> ParsedText:
@@ -170,7 +171,7 @@ def _decoded(body: bytes, charset: str | None) -> bytes | str:
 def build_article(job: PageJob) -> ArticleRow:
     """Extract, parse and normalise one page. Raises ``KabarError`` subclasses on failure."""
     html: bytes | str = job.text if job.text is not None else _decoded(job.body, job.charset)
-    extracted = extract_page(html, url=job.final_url or job.url)
+    extracted = extract_page(html, url=job.final_url or job.url, with_date=False)
     candidates = find_date_candidates(html)
     language = extracted.language or job.language
     parsed = parse_text(
@@ -181,7 +182,7 @@ def build_article(job: PageJob) -> ArticleRow:
         tz=job.timezone,
         fetched_at=job.fetched_at,
         date_candidates=candidates,
-        extracted_date=extracted.date,
+        extracted_date=lambda: page_date(html, url=extracted.canonical_url or job.final_url or job.url),
         feed_date=job.feed_published,
     )
     canonical = job.canonical_url
