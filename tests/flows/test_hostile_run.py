@@ -245,3 +245,40 @@ def test_two_runs_at_once_second_stops_with_a_clear_lock_message_or_waits(prefec
         assert first.wait(timeout=300) == 0
         assert third.wait(timeout=300) == 0, third.stderr.read()[-2000:]
         _check_final(db, site)
+
+
+def test_sigterm_mid_batch_stops_the_run_promptly_then_rerun_completes(prefect_server, tmp_path):
+    """SIGTERM (what ``timeout``, systemd and container stops send) while pages are in flight: the
+    process must exit within seconds (no thread left waiting on the closed fetch loop), and a
+    re-run finishes the job with nothing lost or doubled."""
+    db = tmp_path / "t.duckdb"
+    gate = threading.Event()
+    with _site(0.0, gate) as site:
+        proc = subprocess.Popen(
+            _cmd(site, db),
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and site.hits["/feed.xml"] < 1:
+            time.sleep(0.02)
+        time.sleep(1.0)  # page requests are now held at the gate: a batch is in flight
+        assert proc.poll() is None, "run finished before the signal"
+        proc.send_signal(signal.SIGTERM)
+        t0 = time.monotonic()
+        try:
+            proc.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+            pytest.fail("kabar ingest did not exit within 45 s of SIGTERM")
+        finally:
+            gate.set()
+        assert proc.returncode != 0
+        assert time.monotonic() - t0 < 45
+        time.sleep(0.5)
+        rerun = subprocess.run(_cmd(site, db), env=_env(), capture_output=True, text=True, timeout=300)
+        assert rerun.returncode == 0, rerun.stderr[-3000:]
+        _check_final(db, site)
