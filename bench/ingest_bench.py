@@ -99,6 +99,8 @@ class RunResult:
     cpu: float | None = None  # CPU seconds of the CLI tree (it and its reaped workers)
     timeline: list[tuple[float, int, int]] = field(default_factory=list)  # (s, RSS sum, PSS sum)
     per_process: list[tuple[str, int]] = field(default_factory=list)  # (role, peak PSS)
+    cpu_per_process: list[tuple[str, float]] = field(default_factory=list)  # (role, CPU-s, last sample)
+    bench_cpu: float | None = None  # CPU-s of the bench process itself (site server + sampler)
     timed_out: bool = False
     flow_seconds: float | None = None
     run_row: dict[str, Any] = field(default_factory=dict)
@@ -146,10 +148,12 @@ def _tree(pid: int) -> list[Any]:
         return []
 
 
-def tree_memory(pid: int, per_pid: dict[int, int] | None = None) -> tuple[int, int, int, int]:
+def tree_memory(
+    pid: int, per_pid: dict[int, int] | None = None, cpu_pid: dict[int, float] | None = None
+) -> tuple[int, int, int, int]:
     """(RSS sum, PSS sum, USS sum, processes) over ``pid`` and its descendants.
 
-    ``per_pid`` (if given) keeps each process's peak PSS.
+    ``per_pid`` (if given) keeps each process's peak PSS; ``cpu_pid`` its latest CPU seconds.
 
     PSS/USS come from ``/proc/<pid>/smaps_rollup`` (psutil ``memory_full_info``); where that is
     not readable the process's RSS stands in for both.
@@ -163,6 +167,9 @@ def tree_memory(pid: int, per_pid: dict[int, int] | None = None) -> tuple[int, i
             rss, pss, uss = rss + full.rss, pss + full.pss, uss + full.uss
             if per_pid is not None:
                 per_pid[p.pid] = max(per_pid.get(p.pid, 0), full.pss)
+            if cpu_pid is not None:
+                t = p.cpu_times()
+                cpu_pid[p.pid] = t.user + t.system
         except psutil.AccessDenied:
             try:
                 r = p.memory_info().rss
@@ -203,6 +210,8 @@ class TreeSampler:
         self.other = MemPeak()
         self.timeline: list[tuple[float, int, int]] = []
         self.per_pid: dict[int, int] = {}  # peak PSS of each process of the main tree
+        self.cpu_pid: dict[int, float] = {}  # CPU seconds of each process, as last sampled
+        self.self_cpu: float | None = None  # this bench process (site server + sampler) during the run
         self.other_cpu: float | None = None
         self._cpu0: float | None = None
         self._t0 = time.perf_counter()
@@ -219,7 +228,7 @@ class TreeSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            rss, pss, uss, n = tree_memory(self.pid, self.per_pid)
+            rss, pss, uss, n = tree_memory(self.pid, self.per_pid, self.cpu_pid)
             if n:
                 self.mem.update(rss, pss, uss, n)
                 self.timeline.append((time.perf_counter() - self._t0, rss, pss))
@@ -229,12 +238,14 @@ class TreeSampler:
 
     def __enter__(self) -> TreeSampler:
         self._cpu0 = tree_cpu(self.other_pid)
+        self._self0 = time.process_time()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.self_cpu = time.process_time() - self._self0
         cpu1 = tree_cpu(self.other_pid)
         if self._cpu0 is not None and cpu1 is not None:
             self.other_cpu = cpu1 - self._cpu0
@@ -366,6 +377,10 @@ def run_ingest(
         per_process=[
             ("main" if pid == proc.pid else f"child {pid}", v) for pid, v in sorted(sampler.per_pid.items())
         ],
+        cpu_per_process=[
+            ("main" if pid == proc.pid else f"child {pid}", v) for pid, v in sorted(sampler.cpu_pid.items())
+        ],
+        bench_cpu=sampler.self_cpu,
         timed_out=timed_out,
         load_before=load_before,
         load_after=loadavg(),
@@ -655,6 +670,19 @@ def describe_run(label: str, r: RunResult, n_urls: int, cores: int = 1) -> None:
         print(
             f"   peak PSS per process: main {mb(main_pss[0]) if main_pss else 'n/a'}; "
             f"{len(kids)} children (workers): " + ", ".join(mb(v) for v in kids[:6])
+        )
+    if r.cpu_per_process:
+        main_cpu = [v for role, v in r.cpu_per_process if role == "main"]
+        kid_cpu = sorted((v for role, v in r.cpu_per_process if role != "main"), reverse=True)
+        per_url = (
+            f"; per URL: main {1000 * main_cpu[0] / n_urls:.1f} ms, workers {1000 * sum(kid_cpu) / n_urls:.1f} ms"
+            if main_cpu and n_urls
+            else ""
+        )
+        bench_cpu = f"; bench process (site server + sampler) {r.bench_cpu:.0f} CPU-s" if r.bench_cpu else ""
+        print(
+            f"   CPU-s per process (last 0.2 s sample): main {main_cpu[0] if main_cpu else 0:.0f}; "
+            f"workers " + ", ".join(f"{v:.0f}" for v in kid_cpu[:6]) + per_url + bench_cpu
         )
     print(
         f"   Prefect server (detached): RSS {mb(r.server_mem.rss)}, PSS {mb(r.server_mem.pss)}, "
