@@ -9,6 +9,7 @@ an address-space limit so a memory-eating page raises ``MemoryError`` instead of
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -42,6 +43,20 @@ def _init_worker(mem_limit_bytes: int) -> None:
         except (ValueError, OSError):
             pass
     warm_up()
+
+
+def release_cycles() -> float:
+    """Collect cyclic garbage now; return the seconds it took.
+
+    httpx requests/responses and Prefect futures/states form reference cycles, and the page
+    bodies hang off them (a batch's ``FetchResult`` list is a task's return value). Reference
+    counting never frees those: only a full collection does, and with a few hundred thousand
+    long-lived objects CPython runs one rarely, so a run's memory grew by every page fetched
+    between them (hundreds of MB; bench/README.md "memory"). The flow calls this once per batch.
+    """
+    t0 = time.perf_counter()
+    gc.collect()
+    return time.perf_counter() - t0
 
 
 def warm_up() -> None:
@@ -95,6 +110,11 @@ class ExtractionPool:
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
             warm_up()  # import + warm the parsers once here; forked workers inherit them
+            # Everything alive now (modules, warmed parser tables) lives for the whole process:
+            # move it out of the collector's sight, so the per-batch ``release_cycles`` stays
+            # cheap and the forked workers' collections do not touch (copy) inherited pages.
+            gc.collect()
+            gc.freeze()
             ctx = multiprocessing.get_context("fork")
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -244,4 +264,4 @@ class ExtractionPool:
         return lost
 
 
-__all__ = ["ExtractionPool", "Ticket", "warm_up"]
+__all__ = ["ExtractionPool", "Ticket", "release_cycles", "warm_up"]
