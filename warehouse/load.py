@@ -36,8 +36,12 @@ from warehouse import arrow as A
 log = logging.getLogger(__name__)
 
 AD_HOC_SOURCE = "(ad hoc)"  # per-source key for rows without a source_id (matches kabar.pipeline)
-RAW_COMPRESSION = "zlib"
-RAW_LEVEL = 1  # zlib level 1: ~2.7x faster than 6 for ~17% more bytes (bench: 1.3 vs 3.5 ms per page)
+RAW_COMPRESSION = "zstd"
+RAW_LEVEL = 1
+# zstd level 1 (a standard zstd frame, via pyarrow's codec: no extra dependency): on the 110 corpus
+# pages 0.43 ms a page and 4.65x smaller, against 1.12 ms and 4.23x for zlib level 1, the codec of
+# earlier versions (rows written with it say compression = 'zlib' and still decode).
+_ZSTD = pa.Codec("zstd", compression_level=RAW_LEVEL)
 
 # canonicalize_url is pure; a batch asks for the same URL several times
 canonicalize_url = lru_cache(maxsize=65536)(_canonicalize_url)
@@ -89,13 +93,18 @@ def parse_hash(row: ArticleRow) -> str:
 
 
 def compress_body(body: bytes) -> bytes:
-    return zlib.compress(body, RAW_LEVEL)
+    return bytes(_ZSTD.compress(body, asbytes=True))
 
 
-def decompress_body(blob: bytes, compression: str | None) -> bytes:
+def decompress_body(blob: bytes, compression: str | None, size: int | None = None) -> bytes:
+    """The raw body of a ``raw_pages`` row (``size`` = its ``bytes`` column, needed for zstd)."""
     if compression in (None, "", "none"):
         return blob
-    if compression == RAW_COMPRESSION:
+    if compression == "zstd":
+        if size is None:
+            raise WarehouseError("a zstd raw page needs its uncompressed size (the bytes column)")
+        return bytes(_ZSTD.decompress(blob, decompressed_size=size, asbytes=True))
+    if compression == "zlib":
         return zlib.decompress(blob)
     raise WarehouseError(f"unknown raw page compression {compression!r}")
 

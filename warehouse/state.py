@@ -434,7 +434,7 @@ def prune_raw_pages(
 
 _RAW_PAGE_SQL = """
 SELECT canonical_url, url, final_url, source_id, status, content_type, charset, compression, body_z,
-       fetched_at, run_id
+       bytes, fetched_at, run_id
 FROM raw_pages
 WHERE canonical_url > $after {source_filter}
 ORDER BY canonical_url
@@ -468,11 +468,11 @@ def iter_raw_pages(
                 status=status,
                 content_type=content_type,
                 charset=charset,
-                body=decompress_body(bytes(blob), compression),
+                body=decompress_body(bytes(blob), compression, size),
                 fetched_at=fetched_at,
                 run_id=run_id,
             )
-            for key, url, final_url, source_id, status, content_type, charset, compression, blob, fetched_at, run_id in rows
+            for key, url, final_url, source_id, status, content_type, charset, compression, blob, size, fetched_at, run_id in rows
         ]
         yield pages
         after = rows[-1][0]

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pyarrow as pa
 import pytest
 
 import warehouse
@@ -212,7 +213,7 @@ def test_raw_body_round_trip(con, make_fetch, make_ref) -> None:
     stored = con.execute(
         "SELECT bytes, octet_length(body_z), compression FROM raw_pages WHERE url LIKE '%/1'"
     ).fetchall()
-    assert stored[0][0] == len(body) and stored[0][1] < len(body) and stored[0][2] == "zlib"
+    assert stored[0][0] == len(body) and stored[0][1] < len(body) and stored[0][2] == "zstd"
     pages = [p for batch in warehouse.iter_raw_pages(con, batch_size=1) for p in batch]
     assert [(p.canonical_url, p.source_id, p.body) for p in pages] == [
         ("https://www.egindo.co/news/1", "egindo", body),
@@ -221,9 +222,18 @@ def test_raw_body_round_trip(con, make_fetch, make_ref) -> None:
     assert pages[0].text == body.decode("utf-8")
     only_cna = [p.url for b in warehouse.iter_raw_pages(con, source_ids=["cna"]) for p in b]
     assert only_cna == ["https://www.egindo.co/news/2"]
-    # body_z is plain zlib, readable without Kabar
-    blob = con.execute("SELECT body_z FROM raw_pages WHERE url LIKE '%/2'").fetchone()
-    assert blob is not None and zlib.decompress(blob[0]) == b"<p>cna</p>"
+    # body_z is one standard zstd frame (magic 28 b5 2f fd), readable without Kabar
+    blob, size = con.execute("SELECT body_z, bytes FROM raw_pages WHERE url LIKE '%/2'").fetchone()
+    assert blob[:4] == b"\x28\xb5\x2f\xfd"
+    assert pa.Codec("zstd").decompress(blob, decompressed_size=size, asbytes=True) == b"<p>cna</p>"
+
+
+def test_raw_pages_written_by_earlier_versions_with_zlib_still_decode(con, make_fetch) -> None:
+    body = b"<html><body><p>Lama</p></body></html>"
+    warehouse.load_batch(con, run_id="r1", articles=[], failures=[], fetches=[make_fetch(1, body=body)])
+    con.execute("UPDATE raw_pages SET compression = 'zlib', body_z = $z", {"z": zlib.compress(body, 6)})
+    pages = [p for batch in warehouse.iter_raw_pages(con) for p in batch]
+    assert [p.body for p in pages] == [body]
 
 
 def test_prune_raw_pages(con, make_fetch) -> None:
