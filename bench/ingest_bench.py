@@ -119,6 +119,39 @@ def loadavg() -> str:
         return "?"
 
 
+def _bare_share(site: BenchSite, n: int, k: int, procs: int, go: Any, done: Any) -> None:
+    import trafilatura
+
+    trafilatura.extract(site.body(0), fast=True, with_metadata=True)  # warm, not timed
+    go.wait()
+    for i in range(k, n, procs):
+        trafilatura.extract(site.body(i), fast=True, with_metadata=True)
+    done.put(k)
+
+
+def time_bare_parallel(site: BenchSite, n: int, procs: int) -> float:
+    """Bare trafilatura over the bodies of the first ``n`` URLs split over ``procs`` forked
+    processes at once: pages/s by wall. Divided by ``procs`` x the 1-process rate it is how well
+    the machine itself scales to all its cores (shared caches, memory bandwidth, a noisy
+    neighbour): the ceiling of "pipeline / (cores x bare)" for a pipeline with no overhead at all."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    go, done = ctx.Event(), ctx.Queue()
+    workers = [ctx.Process(target=_bare_share, args=(site, n, k, procs, go, done)) for k in range(procs)]
+    for w in workers:
+        w.start()
+    time.sleep(2.0)  # let every process import and warm up
+    t0 = time.perf_counter()
+    go.set()
+    for _ in workers:
+        done.get(timeout=3600)
+    wall = time.perf_counter() - t0
+    for w in workers:
+        w.join()
+    return n / wall
+
+
 def time_bare(site: BenchSite, n: int) -> BareResult:
     """Bare trafilatura over the bodies of the first ``n`` URLs, in this one process."""
     t0 = time.perf_counter()
@@ -149,27 +182,32 @@ def _tree(pid: int) -> list[Any]:
 
 
 def tree_memory(
-    pid: int, per_pid: dict[int, int] | None = None, cpu_pid: dict[int, float] | None = None
+    pid: int,
+    per_pid: dict[int, int] | None = None,
+    cpu_pid: dict[int, float] | None = None,
+    full: bool = True,
 ) -> tuple[int, int, int, int]:
     """(RSS sum, PSS sum, USS sum, processes) over ``pid`` and its descendants.
 
     ``per_pid`` (if given) keeps each process's peak PSS; ``cpu_pid`` its latest CPU seconds.
 
     PSS/USS come from ``/proc/<pid>/smaps_rollup`` (psutil ``memory_full_info``); where that is
-    not readable the process's RSS stands in for both.
+    not readable, or with ``full=False`` (RSS only: ``/proc/<pid>/statm``, cheap), the process's
+    RSS stands in for both. Reading ``smaps_rollup`` makes the kernel walk the process's page
+    tables: every 0.2 s over a 1 GB tree that cost the machine several per cent of a core (system
+    time of this bench process, taken from the pipeline), so ``TreeSampler`` reads it once a second.
     """
     import psutil
 
     rss = pss = uss = n = 0
     for p in _tree(pid):
         try:
-            full = p.memory_full_info()
-            rss, pss, uss = rss + full.rss, pss + full.pss, uss + full.uss
+            if not full:
+                raise psutil.AccessDenied(p.pid)
+            info = p.memory_full_info()
+            rss, pss, uss = rss + info.rss, pss + info.pss, uss + info.uss
             if per_pid is not None:
-                per_pid[p.pid] = max(per_pid.get(p.pid, 0), full.pss)
-            if cpu_pid is not None:
-                t = p.cpu_times()
-                cpu_pid[p.pid] = t.user + t.system
+                per_pid[p.pid] = max(per_pid.get(p.pid, 0), info.pss)
         except psutil.AccessDenied:
             try:
                 r = p.memory_info().rss
@@ -178,6 +216,12 @@ def tree_memory(
             rss, pss, uss = rss + r, pss + r, uss + r
         except psutil.Error:
             continue
+        if cpu_pid is not None:
+            try:
+                t = p.cpu_times()
+                cpu_pid[p.pid] = t.user + t.system
+            except psutil.Error:
+                pass
         n += 1
     return rss, pss, uss, n
 
@@ -204,8 +248,10 @@ def tree_cpu(pid: int | None) -> float | None:
 class TreeSampler:
     """Peak RSS/PSS/USS sums of a process tree (plus another tree), sampled every ``interval`` s."""
 
-    def __init__(self, pid: int, other_pid: int | None = None, interval: float = 0.2) -> None:
-        self.pid, self.other_pid, self.interval = pid, other_pid, interval
+    def __init__(
+        self, pid: int, other_pid: int | None = None, interval: float = 0.2, full_interval: float = 1.0
+    ) -> None:
+        self.pid, self.other_pid, self.interval, self.full_interval = pid, other_pid, interval, full_interval
         self.mem = MemPeak()
         self.other = MemPeak()
         self.timeline: list[tuple[float, int, int]] = []
@@ -227,13 +273,21 @@ class TreeSampler:
         return self.other.rss
 
     def _run(self) -> None:
+        last_full = -1e9
         while not self._stop.is_set():
-            rss, pss, uss, n = tree_memory(self.pid, self.per_pid, self.cpu_pid)
-            if n:
-                self.mem.update(rss, pss, uss, n)
-                self.timeline.append((time.perf_counter() - self._t0, rss, pss))
-            if self.other_pid:
-                self.other.update(*tree_memory(self.other_pid))
+            now = time.perf_counter()
+            if now - last_full >= self.full_interval:  # PSS/USS (smaps_rollup: not cheap)
+                last_full = now
+                rss, pss, uss, n = tree_memory(self.pid, self.per_pid, self.cpu_pid)
+                if n:
+                    self.mem.update(rss, pss, uss, n)
+                    self.timeline.append((now - self._t0, rss, pss))
+                if self.other_pid:
+                    self.other.update(*tree_memory(self.other_pid))
+            else:  # RSS only: the peak RSS sum between two PSS samples
+                rss, _, _, n = tree_memory(self.pid, cpu_pid=self.cpu_pid, full=False)
+                if n:
+                    self.mem.rss = max(self.mem.rss, rss)
             self._stop.wait(self.interval)
 
     def __enter__(self) -> TreeSampler:
@@ -927,6 +981,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{bare.empty} empty) -> expect about {expected_articles} articles of {args.urls} URLs; load avg {loadavg()}"
         )
 
+        n_par = min(n_bare, 20 * len(pages))
+        print(f"bare trafilatura in {cores} processes at once over {n_par} bodies …", flush=True)
+        par_rate = time_bare_parallel(site, n_par, cores)
+        scaling = par_rate / (cores * bare.rate)
+        print(
+            f"   {par_rate:.1f} pages/s = {scaling:.2f} x ({cores} x 1-process rate): the machine's own "
+            f"scaling, the ceiling of pipeline ÷ (cores × bare); load avg {loadavg()}"
+        )
+
         np_rate: float | None = None
         if args.newspaper:
             n_np = min(args.newspaper_urls, args.urls)
@@ -944,6 +1007,14 @@ def main(argv: list[str] | None = None) -> int:
                 None,
             ),
         ]
+        rows.append(
+            (
+                f"bare trafilatura, {cores} processes at once",
+                f"{par_rate:.1f} pages/s",
+                f"= {scaling:.2f} x cores x bare: the machine's ceiling for the ratio below",
+                None,
+            )
+        )
         if np_rate is not None:
             rows.append(("newspaper4k serial", f"{np_rate:.1f} pages/s", "(reference)", None))
 
