@@ -164,7 +164,7 @@ def _normalise_escapes(text: str) -> str:
 
 def _remove_dot_segments(path: str) -> str:
     """RFC 3986 §5.2.4, on an absolute path."""
-    if "." not in path:
+    if "/." not in path and not path.startswith("."):  # no "." or ".." segment (".html" is not one)
         return path
     out: list[str] = []
     segments = path.split("/")

@@ -17,13 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -32,17 +32,11 @@ from extractors.errors import WarehouseError
 from extractors.models import ArticleRow, FailureRow, FetchResult
 from extractors.urls import canonicalize_url as _canonicalize_url
 from warehouse import arrow as A
+from warehouse.rawstore import RAW_COMPRESSION, compress_body, decompress_body, raw_dir, write_pack
 
 log = logging.getLogger(__name__)
 
 AD_HOC_SOURCE = "(ad hoc)"  # per-source key for rows without a source_id (matches kabar.pipeline)
-RAW_COMPRESSION = "zstd"
-RAW_LEVEL = 1
-# zstd level 1 (a standard zstd frame, via pyarrow's codec: no extra dependency): on the 110 corpus
-# pages 0.43 ms a page and 4.65x smaller, against 1.12 ms and 4.23x for zlib level 1, the codec of
-# earlier versions (rows written with it say compression = 'zlib' and still decode).
-_ZSTD = pa.Codec("zstd", compression_level=RAW_LEVEL)
-
 # canonicalize_url is pure; a batch asks for the same URL several times
 canonicalize_url = lru_cache(maxsize=65536)(_canonicalize_url)
 
@@ -90,23 +84,6 @@ def parse_hash(row: ArticleRow) -> str:
         tuple((d.kind, _instant(d.value), d.granularity, d.span, tuple(d.flags)) for d in row.dates),
     )
     return hashlib.md5(repr(payload).encode("utf-8")).hexdigest()
-
-
-def compress_body(body: bytes) -> bytes:
-    return bytes(_ZSTD.compress(body, asbytes=True))
-
-
-def decompress_body(blob: bytes, compression: str | None, size: int | None = None) -> bytes:
-    """The raw body of a ``raw_pages`` row (``size`` = its ``bytes`` column, needed for zstd)."""
-    if compression in (None, "", "none"):
-        return blob
-    if compression == "zstd":
-        if size is None:
-            raise WarehouseError("a zstd raw page needs its uncompressed size (the bytes column)")
-        return bytes(_ZSTD.decompress(blob, decompressed_size=size, asbytes=True))
-    if compression == "zlib":
-        return zlib.decompress(blob)
-    raise WarehouseError(f"unknown raw page compression {compression!r}")
 
 
 @contextmanager
@@ -247,7 +224,11 @@ def _fetches_table(fetches: Sequence[FetchResult], run_id: str) -> pa.Table:
     return A.table(A.FETCHES, cols)
 
 
-def _raw_table(fetches: Sequence[FetchResult], sources: dict[str, str | None], run_id: str) -> pa.Table:
+def _raw_table(
+    fetches: Sequence[FetchResult], sources: dict[str, str | None], run_id: str, folder: Path | None
+) -> pa.Table:
+    """Rows for ``raw_pages``, latest fetch per URL; with a ``folder`` the bodies go to one new pack
+    file there (written and fsynced now, before the transaction), else into ``body_z``."""
     latest: dict[str, FetchResult] = {}
     for r in fetches:
         if not r.ok or r.not_modified or not (r.body or r.text):
@@ -256,11 +237,13 @@ def _raw_table(fetches: Sequence[FetchResult], sources: dict[str, str | None], r
         latest.pop(key, None)
         latest[key] = r
     cols: dict[str, list[object]] = {name: [] for name in A.RAW_PAGES.names}
+    bodies: list[bytes] = []
     for key, r in latest.items():
         body = r.body
         charset = r.charset
         if not body and r.text is not None:
             body, charset = r.text.encode("utf-8"), "utf-8"
+        bodies.append(body)
         cols["canonical_url"].append(key)
         cols["url"].append(r.url)
         cols["final_url"].append(r.final_url)
@@ -271,10 +254,19 @@ def _raw_table(fetches: Sequence[FetchResult], sources: dict[str, str | None], r
         cols["etag"].append(r.etag)
         cols["last_modified"].append(r.last_modified)
         cols["compression"].append(RAW_COMPRESSION)
-        cols["body_z"].append(compress_body(body))
         cols["bytes"].append(len(body))
         cols["fetched_at"].append(A.utc(r.fetched_at, f"fetched_at of {r.url}"))
         cols["run_id"].append(run_id)
+    n = len(bodies)
+    if folder is not None and bodies:
+        packed = write_pack(folder, run_id, bodies)
+        cols["body_z"] = [None] * n
+        cols["body_file"] = [packed.file] * n
+        cols["body_offset"] = list(packed.offsets)
+        cols["body_length"] = list(packed.lengths)
+    else:
+        cols["body_z"] = [compress_body(b) for b in bodies]
+        cols["body_file"] = cols["body_offset"] = cols["body_length"] = [None] * n
     return A.table(A.RAW_PAGES, cols)
 
 
@@ -503,7 +495,7 @@ def load_batch(
     row_sources.update({canonicalize_url(row.url): row.source_id for row in batch.values()})
     row_sources.update({key: row.source_id for key, row in batch.items()})
     fetches_table = _fetches_table(fetches, run_id)
-    raw_table = _raw_table(fetches, row_sources, run_id) if keep_raw else None
+    raw_table = _raw_table(fetches, row_sources, run_id, raw_dir(con)) if keep_raw else None
     failures_table = _failures_table(failures, run_id)
     flips_table = _flips_table(flips, fetched_keys)
 

@@ -21,7 +21,8 @@ from extractors.errors import WarehouseError
 from extractors.models import ArticleRef
 from extractors.urls import canonicalize_url
 from warehouse import arrow as A
-from warehouse.load import decompress_body, registered, transaction
+from warehouse.load import registered, transaction
+from warehouse.rawstore import decompress_body, raw_dir, read_body, remove_unreferenced
 
 log = logging.getLogger(__name__)
 
@@ -429,12 +430,13 @@ def prune_raw_pages(
         cutoff = datetime.now(UTC) - timedelta(days=keep_days)
     with transaction(con, "prune_raw_pages"):
         row = con.execute("DELETE FROM raw_pages WHERE fetched_at < $cutoff", {"cutoff": cutoff}).fetchone()
+    remove_unreferenced(con)  # pack files whose every page is now gone (and orphans of killed runs)
     return int(row[0]) if row else 0
 
 
 _RAW_PAGE_SQL = """
 SELECT canonical_url, url, final_url, source_id, status, content_type, charset, compression, body_z,
-       bytes, fetched_at, run_id
+       bytes, fetched_at, run_id, body_file, body_offset, body_length
 FROM raw_pages
 WHERE canonical_url > $after {source_filter}
 ORDER BY canonical_url
@@ -451,6 +453,7 @@ def iter_raw_pages(
         raise ValueError("batch_size must be >= 1")
     source_filter = "AND list_contains($ids, source_id)" if source_ids is not None else ""
     sql = _RAW_PAGE_SQL.format(source_filter=source_filter)
+    folder = raw_dir(con)
     after = ""
     while True:
         params: dict[str, Any] = {"after": after, "limit": batch_size}
@@ -468,11 +471,31 @@ def iter_raw_pages(
                 status=status,
                 content_type=content_type,
                 charset=charset,
-                body=decompress_body(bytes(blob), compression, size),
+                body=(
+                    read_body(folder, body_file, offset, length, size)
+                    if body_file and folder is not None
+                    else decompress_body(bytes(blob or b""), compression, size)
+                ),
                 fetched_at=fetched_at,
                 run_id=run_id,
             )
-            for key, url, final_url, source_id, status, content_type, charset, compression, blob, size, fetched_at, run_id in rows
+            for (
+                key,
+                url,
+                final_url,
+                source_id,
+                status,
+                content_type,
+                charset,
+                compression,
+                blob,
+                size,
+                fetched_at,
+                run_id,
+                body_file,
+                offset,
+                length,
+            ) in rows
         ]
         yield pages
         after = rows[-1][0]

@@ -14,6 +14,7 @@ import pytest
 import warehouse
 from extractors.errors import WarehouseError
 from extractors.models import AttributionRow, FetchAttempt
+from warehouse.rawstore import raw_dir, write_pack
 
 
 def _count(con, sql: str, params: list | None = None) -> int:
@@ -211,9 +212,10 @@ def test_raw_body_round_trip(con, make_fetch, make_ref) -> None:
         ],
     )
     stored = con.execute(
-        "SELECT bytes, octet_length(body_z), compression FROM raw_pages WHERE url LIKE '%/1'"
+        "SELECT bytes, body_length, compression, body_z FROM raw_pages WHERE url LIKE '%/1'"
     ).fetchall()
     assert stored[0][0] == len(body) and stored[0][1] < len(body) and stored[0][2] == "zstd"
+    assert stored[0][3] is None  # the body is in a pack file beside the database, not a BLOB
     pages = [p for batch in warehouse.iter_raw_pages(con, batch_size=1) for p in batch]
     assert [(p.canonical_url, p.source_id, p.body) for p in pages] == [
         ("https://www.egindo.co/news/1", "egindo", body),
@@ -222,18 +224,54 @@ def test_raw_body_round_trip(con, make_fetch, make_ref) -> None:
     assert pages[0].text == body.decode("utf-8")
     only_cna = [p.url for b in warehouse.iter_raw_pages(con, source_ids=["cna"]) for p in b]
     assert only_cna == ["https://www.egindo.co/news/2"]
-    # body_z is one standard zstd frame (magic 28 b5 2f fd), readable without Kabar
-    blob, size = con.execute("SELECT body_z, bytes FROM raw_pages WHERE url LIKE '%/2'").fetchone()
+    # the pack is one standard zstd stream (frames back to back), readable without Kabar
+    folder = raw_dir(con)
+    assert folder is not None and folder.name.endswith(".duckdb.raw")
+    rel, off, length, size = con.execute(
+        "SELECT body_file, body_offset, body_length, bytes FROM raw_pages WHERE url LIKE '%/2'"
+    ).fetchone()
+    blob = (folder / rel).read_bytes()[off : off + length]
     assert blob[:4] == b"\x28\xb5\x2f\xfd"
     assert pa.Codec("zstd").decompress(blob, decompressed_size=size, asbytes=True) == b"<p>cna</p>"
 
 
-def test_raw_pages_written_by_earlier_versions_with_zlib_still_decode(con, make_fetch) -> None:
+def test_raw_pages_written_by_earlier_versions_as_blobs_still_decode(con, make_fetch) -> None:
     body = b"<html><body><p>Lama</p></body></html>"
     warehouse.load_batch(con, run_id="r1", articles=[], failures=[], fetches=[make_fetch(1, body=body)])
-    con.execute("UPDATE raw_pages SET compression = 'zlib', body_z = $z", {"z": zlib.compress(body, 6)})
+    con.execute(
+        "UPDATE raw_pages SET compression = 'zlib', body_z = $z, body_file = NULL",
+        {"z": zlib.compress(body, 6)},
+    )
     pages = [p for batch in warehouse.iter_raw_pages(con) for p in batch]
     assert [p.body for p in pages] == [body]
+
+
+def test_in_memory_warehouse_keeps_raw_bodies_in_the_table(seeds_dir, make_fetch) -> None:
+    with warehouse.open_warehouse(":memory:", seeds_dir=seeds_dir) as mem:
+        warehouse.load_batch(
+            mem, run_id="r1", articles=[], failures=[], fetches=[make_fetch(1, body=b"<p>x</p>")]
+        )
+        assert mem.execute("SELECT body_file IS NULL, body_z IS NOT NULL FROM raw_pages").fetchall() == [
+            (True, True)
+        ]
+        assert [p.body for b in warehouse.iter_raw_pages(mem) for p in b] == [b"<p>x</p>"]
+
+
+def test_orphan_packs_and_fully_pruned_packs_are_removed(con, make_fetch) -> None:
+    """A pack whose load never committed (a killed run) or whose pages were all pruned goes."""
+    old = datetime.now(UTC) - timedelta(days=40)
+    warehouse.load_batch(con, run_id="r1", articles=[], failures=[], fetches=[make_fetch(1, fetched_at=old)])
+    recent = make_fetch(2, fetched_at=datetime.now(UTC))
+    warehouse.load_batch(con, run_id="r2", articles=[], failures=[], fetches=[recent])
+    folder = raw_dir(con)
+    assert folder is not None
+    orphan = write_pack(folder, "killed-run", [b"<p>never committed</p>"])
+    assert len(list(folder.glob("*/*.html.zst"))) == 3
+    assert warehouse.prune_raw_pages(con, keep_days=30) == 1
+    left = sorted(p.relative_to(folder).as_posix() for p in folder.glob("*/*.html.zst"))
+    assert orphan.file not in left and len(left) == 1
+    assert left == [r[0] for r in con.execute("SELECT body_file FROM raw_pages").fetchall()]
+    assert [p.body for b in warehouse.iter_raw_pages(con) for p in b] == [recent.body]
 
 
 def test_prune_raw_pages(con, make_fetch) -> None:
