@@ -245,7 +245,11 @@ def ingest(
                     )
                     del outcomes, articles, results, ticket
                     gc_seconds += release_cycles()  # the batch's bodies hang off cycles: free them now
-                logger.info("cyclic garbage collection after each batch: %.2f s in all (%d batches)", gc_seconds, loaded)
+                logger.info(
+                    "cyclic garbage collection after each batch: %.2f s in all (%d batches)",
+                    gc_seconds,
+                    loaded,
+                )
             state = "completed"
         finally:
             counts = {k: int(totals.get(k, 0)) for k in COUNT_KEYS}
