@@ -112,22 +112,36 @@ _DATE_PARAMS: dict[str, Any] = {
 }
 
 
-def extract_page(html: bytes | str, *, url: str, with_date: bool = True) -> ExtractedText:
-    """Main text and metadata of one page. Raises ``ExtractionError`` when no main text is found.
-
-    One lxml parse: the metadata is read from the tree (``page_metadata``) and trafilatura's
-    fast extraction runs on a copy of it.  ``with_date=False`` leaves ``date`` None (the caller
-    runs ``page_date`` itself only when needed).
-    """
-    from trafilatura import bare_extraction
+def parse_html(html: bytes | str) -> Any:
+    """The page's lxml tree, parsed the way trafilatura parses it (its ``load_html``)."""
     from trafilatura.utils import load_html
 
     if not html:
         raise ExtractionError("empty page", kind="empty_body")
     try:
         tree = load_html(html)
-        if tree is None:
-            raise ExtractionError("no HTML tree could be parsed", kind="no_main_text")
+    except Exception as exc:
+        raise ExtractionError(
+            f"HTML parser failed: {type(exc).__name__}: {exc}", kind="extract_crash"
+        ) from exc
+    if tree is None:
+        raise ExtractionError("no HTML tree could be parsed", kind="no_main_text")
+    return tree
+
+
+def extract_page(html: bytes | str, *, url: str, with_date: bool = True, tree: Any = None) -> ExtractedText:
+    """Main text and metadata of one page. Raises ``ExtractionError`` when no main text is found.
+
+    One lxml parse (``tree``, when the caller already has it from ``parse_html``): the metadata
+    is read from the tree (``page_metadata``) and trafilatura's fast extraction runs on a copy of
+    it, so the tree is left as it was.  ``with_date=False`` leaves ``date`` None (the caller runs
+    ``page_date`` on the same tree only when needed).
+    """
+    from trafilatura import bare_extraction
+
+    if tree is None:
+        tree = parse_html(html)
+    try:
         meta = page_metadata(tree, url=url)
         doc = bare_extraction(
             tree,
@@ -137,8 +151,6 @@ def extract_page(html: bytes | str, *, url: str, with_date: bool = True) -> Extr
             include_tables=True,
             with_metadata=False,
         )
-    except ExtractionError:
-        raise
     except Exception as exc:  # trafilatura/lxml raise many types on hostile HTML
         raise ExtractionError(
             f"trafilatura failed: {type(exc).__name__}: {exc}", kind="extract_crash"
@@ -169,4 +181,4 @@ def extract_page(html: bytes | str, *, url: str, with_date: bool = True) -> Extr
     )
 
 
-__all__ = ["extract_page", "html_language", "og_site_name", "page_date", "page_metadata"]
+__all__ = ["extract_page", "html_language", "og_site_name", "page_date", "page_metadata", "parse_html"]

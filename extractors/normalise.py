@@ -26,7 +26,7 @@ from extractors.dates import (
     resolve_published,
 )
 from extractors.errors import KabarError
-from extractors.extract import extract_page, page_date
+from extractors.extract import extract_page, page_date, parse_html
 from extractors.models import ArticleRow, AttributionRow, DateRow, FailureRow
 from extractors.urls import canonicalize_url
 
@@ -171,7 +171,8 @@ def _decoded(body: bytes, charset: str | None) -> bytes | str:
 def build_article(job: PageJob) -> ArticleRow:
     """Extract, parse and normalise one page. Raises ``KabarError`` subclasses on failure."""
     html: bytes | str = job.text if job.text is not None else _decoded(job.body, job.charset)
-    extracted = extract_page(html, url=job.final_url or job.url, with_date=False)
+    tree = parse_html(html)
+    extracted = extract_page(html, url=job.final_url or job.url, with_date=False, tree=tree)
     candidates = find_date_candidates(html)
     language = extracted.language or job.language
     parsed = parse_text(
@@ -182,7 +183,7 @@ def build_article(job: PageJob) -> ArticleRow:
         tz=job.timezone,
         fetched_at=job.fetched_at,
         date_candidates=candidates,
-        extracted_date=lambda: page_date(html, url=extracted.canonical_url or job.final_url or job.url),
+        extracted_date=lambda: page_date(tree, url=extracted.canonical_url or job.final_url or job.url),
         feed_date=job.feed_published,
     )
     canonical = job.canonical_url
