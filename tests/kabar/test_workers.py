@@ -6,6 +6,8 @@ import os
 import time
 from datetime import UTC, datetime
 
+import pytest
+
 from extractors.models import ArticleRow, FailureRow
 from extractors.normalise import PageJob, process_page
 from kabar.workers import ExtractionPool
@@ -47,7 +49,8 @@ def hostile(job: PageJob):  # module level so the forked workers can run it
     return process_page(job)
 
 
-def test_pool_records_each_bad_page_and_keeps_going():
+@pytest.mark.parametrize("path", ["map", "submit+collect"])
+def test_pool_records_each_bad_page_and_keeps_going(path):
     jobs = [_job(f"ok{i}", _page(i)) for i in range(3)]
     jobs += [
         _job("hang"),
@@ -58,7 +61,11 @@ def test_pool_records_each_bad_page_and_keeps_going():
         _job("ok4", _page(4)),
     ]
     with ExtractionPool(2, timeout=4.0, mem_limit_mb=512, func=hostile) as pool:
-        out = pool.map(jobs)
+        if path == "map":
+            out = pool.map(jobs)
+        else:  # the flow's streaming path: two batches queued at once, collected in order
+            first, second = pool.submit(jobs[:4]), pool.submit(jobs[4:])
+            out = pool.collect(first) + pool.collect(second)
     assert len(out) == len(jobs)
     by_name = {j.url.rsplit("/", 1)[1]: o for j, o in zip(jobs, out, strict=True)}
     for name in ("ok0", "ok1", "ok2", "ok3", "ok4"):
