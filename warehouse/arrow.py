@@ -19,12 +19,19 @@ TS = pa.timestamp("us", tz="UTC")
 STR_LIST = pa.list_(pa.string())
 
 
-def utc(value: datetime | None, what: str) -> datetime | None:
-    """``value`` as a UTC datetime; a naive datetime is a bug upstream and refused."""
+def utc(value: datetime | None, what: str, of: str = "") -> datetime | None:
+    """``value`` as a UTC datetime; a naive datetime is a bug upstream and refused.
+
+    ``what`` and ``of`` (e.g. "fetched_at", a URL) only name the value in that error: passing them
+    apart keeps the per-row hot path from formatting a message nobody reads."""
     if value is None:
         return None
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise WarehouseError(f"naive datetime for {what}: {value!r} (all datetimes must be timezone-aware)")
+    tz = value.tzinfo
+    if tz is UTC:
+        return value
+    if tz is None or tz.utcoffset(value) is None:
+        name = f"{what} of {of}" if of else what
+        raise WarehouseError(f"naive datetime for {name}: {value!r} (all datetimes must be timezone-aware)")
     return value.astimezone(UTC)
 
 

@@ -141,7 +141,7 @@ def _articles_table(
     """Rows to write; ``rows`` are (canonical_url, row, parse_hash); ``previous`` keeps first_seen/run."""
     cols: dict[str, list[object]] = {name: [] for name in A.ARTICLES.names}
     for key, r, phash in rows:
-        fetched = A.utc(r.fetched_at, f"fetched_at of {r.url}")
+        fetched = A.utc(r.fetched_at, "fetched_at", r.url)
         first_seen, first_run = previous.get(key, (fetched, run_id))
         cols["article_id"].append(article_id(key))
         cols["canonical_url"].append(key)
@@ -153,7 +153,7 @@ def _articles_table(
         cols["text"].append(r.text)
         cols["authors"].append(list(r.authors))
         cols["language"].append(r.language)
-        cols["published_at"].append(A.utc(r.published_at, f"published_at of {r.url}"))
+        cols["published_at"].append(A.utc(r.published_at, "published_at", r.url))
         cols["published_at_source"].append(r.published_at_source)
         cols["published_flags"].append(list(r.published_flags))
         cols["dateline_place"].append(r.dateline_place)
@@ -185,7 +185,7 @@ def _children_tables(rows: Sequence[tuple[str, ArticleRow, str]], run_id: str) -
             dat["article_id"].append(aid)
             dat["position"].append(pos)
             dat["kind"].append(d.kind)
-            dat["value"].append(A.utc(d.value, f"a date of {r.url}"))
+            dat["value"].append(A.utc(d.value, "a date", r.url))
             dat["granularity"].append(d.granularity)
             dat["span"].append(d.span)
             dat["flags"].append(list(d.flags))
@@ -196,7 +196,7 @@ def _children_tables(rows: Sequence[tuple[str, ArticleRow, str]], run_id: str) -
 def _fetches_table(fetches: Sequence[FetchResult], run_id: str) -> pa.Table:
     cols: dict[str, list[object]] = {name: [] for name in A.FETCHES.names}
     for r in fetches:
-        at = A.utc(r.fetched_at, f"fetched_at of {r.url}")
+        at = A.utc(r.fetched_at, "fetched_at", r.url)
         attempts = r.attempts or ()
         if not attempts:
             cols["run_id"].append(run_id)
@@ -255,7 +255,7 @@ def _raw_table(
         cols["last_modified"].append(r.last_modified)
         cols["compression"].append(RAW_COMPRESSION)
         cols["bytes"].append(len(body))
-        cols["fetched_at"].append(A.utc(r.fetched_at, f"fetched_at of {r.url}"))
+        cols["fetched_at"].append(A.utc(r.fetched_at, "fetched_at", r.url))
         cols["run_id"].append(run_id)
     n = len(bodies)
     if folder is not None and bodies:
@@ -281,7 +281,7 @@ def _failures_table(failures: Sequence[FailureRow], run_id: str) -> pa.Table:
         cols["error_class"].append(f.error_class)
         cols["error"].append(f.error)
         cols["transient"].append(bool(f.transient))
-        cols["failed_at"].append(A.utc(f.at, f"failure time of {f.url}"))
+        cols["failed_at"].append(A.utc(f.at, "failure time", f.url))
     return A.table(A.FAILURES, cols)
 
 
@@ -311,7 +311,7 @@ def _state_flips(
             f.url,
             f.source_id,
             "failed",
-            A.utc(f.at, f"failure time of {f.url}"),
+            A.utc(f.at, "failure time", f.url),
             f.error_class,
             f.error,
             bool(f.transient),
@@ -322,7 +322,7 @@ def _state_flips(
             key = canonicalize_url(r.url)
             flips[key] = _Flip(r.url, None, "done", A.utc(r.fetched_at, r.url), None, None, False, False)
     for key, a in articles.items():
-        at = A.utc(a.fetched_at, f"fetched_at of {a.url}")
+        at = A.utc(a.fetched_at, "fetched_at", a.url)
         requested = canonicalize_url(a.url)
         flips[requested] = _Flip(a.url, a.source_id, "done", at, None, None, False, True)
         if key != requested:  # the page declared another canonical URL: finish that one too if queued
@@ -486,7 +486,7 @@ def load_batch(
         A.KEYS,
         {
             "canonical_url": [key for key, _, _ in hashed],
-            "fetched_at": [A.utc(row.fetched_at, f"fetched_at of {row.url}") for _, row, _ in hashed],
+            "fetched_at": [A.utc(row.fetched_at, "fetched_at", row.url) for _, row, _ in hashed],
         },
     )
     flips = _state_flips(batch, failures, fetches)

@@ -130,7 +130,7 @@ def record_discovered(
             "discovered_via": [r.discovered_via for r in merged.values()],
             "discovered_from": [r.discovered_from for r in merged.values()],
             "feed_title": [r.title for r in merged.values()],
-            "feed_published": [A.utc(r.published, f"feed date of {r.url}") for r in merged.values()],
+            "feed_published": [A.utc(r.published, "feed date", r.url) for r in merged.values()],
         },
     )
     counts = {"done": 0, "failed_permanent": 0, "failed_transient": 0, "pending": 0}
