@@ -122,6 +122,13 @@ def _cmd(site: LocalSite, db: Path) -> list[str]:
     ]
 
 
+def _start(site: LocalSite, db: Path) -> subprocess.Popen[bytes]:
+    """``kabar ingest`` in its own session (so a test can signal the whole group), stderr kept."""
+    return subprocess.Popen(
+        _cmd(site, db), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -187,13 +194,7 @@ def test_sigkill_then_rerun_loses_nothing_and_doubles_nothing(prefect_server, tm
     """SIGKILL once the server has served N requests (after discovery, mid-run, late), then re-run."""
     db = tmp_path / "k.duckdb"
     with _site(0.15) as site:
-        proc = subprocess.Popen(
-            _cmd(site, db),
-            env=_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        proc = _start(site, db)
         deadline = time.monotonic() + 120
         page_hits = lambda: sum(v for k, v in site.hits.items() if k.startswith("/berita/"))  # noqa: E731
         target = kill_after_hits
@@ -216,13 +217,7 @@ def test_two_runs_at_once_second_stops_with_a_clear_lock_message_or_waits(prefec
     db = tmp_path / "c.duckdb"
     gate = threading.Event()
     with _site(0.0, gate) as site:
-        first = subprocess.Popen(
-            _cmd(site, db),
-            env=_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        first = _start(site, db)
         try:
             deadline = time.monotonic() + 120
             page_hits = lambda: sum(v for k, v in site.hits.items() if k.startswith("/berita/"))  # noqa: E731
@@ -254,13 +249,7 @@ def test_sigterm_mid_batch_stops_the_run_promptly_then_rerun_completes(prefect_s
     db = tmp_path / "t.duckdb"
     gate = threading.Event()
     with _site(0.0, gate) as site:
-        proc = subprocess.Popen(
-            _cmd(site, db),
-            env=_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        proc = _start(site, db)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None and site.hits["/feed.xml"] < 1:
             time.sleep(0.02)
