@@ -6,12 +6,11 @@ close on exit):
 
 * delete ``raw_pages`` rows whose ``fetched_at`` is older than ``raw_retention_days`` (0 or less keeps
   everything; rows without ``fetched_at`` are kept). Articles keep their text; only the stored HTML
-  that ``reparse`` would re-read goes.
+  that ``reparse`` would re-read goes;
+* delete raw-page pack files (``<warehouse>.raw/``) no row points to any more: fully pruned ones and
+  orphans of killed runs (even with retention off);
 * ``CHECKPOINT`` so the WAL is folded into the file and freed blocks can be reused;
-* a markdown artifact with the row counts before and after, and the file size.
-
-The SQL is in constants here for now; it belongs in ``warehouse/`` (a ``prune_raw_pages`` function)
-once that module grows one, so that DuckDB stays inside ``warehouse/``.
+* a markdown artifact with the row counts before and after, and the sizes on disk.
 """
 
 from __future__ import annotations
@@ -69,7 +68,12 @@ def _table_counts(con: Any) -> dict[str, int]:
 
 
 def _file_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in (path, path.with_name(path.name + ".wal")) if p.exists())
+    """The database file, its WAL and its raw-page packs (``<warehouse>.raw/``), in bytes."""
+    files = [path, path.with_name(path.name + ".wal")]
+    raw = path.with_name(path.name + ".raw")
+    if raw.is_dir():
+        files += [p for p in raw.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files if p.exists())
 
 
 def run_maintenance(
@@ -83,7 +87,9 @@ def run_maintenance(
         before = _table_counts(con)
         pruned = 0
         if cutoff is not None:
-            pruned = wh.prune_raw_pages(con, before=cutoff)
+            pruned = wh.prune_raw_pages(con, before=cutoff)  # also removes packs left without rows
+        else:
+            wh.remove_unreferenced_packs(con)  # orphans of killed runs, with retention off too
         con.execute("CHECKPOINT")
         after = _table_counts(con)
     return MaintenanceReport(
@@ -119,7 +125,8 @@ def report_markdown(report: MaintenanceReport) -> str:
         lines.append(f"| {table} | {n} | {report.rows_after.get(table, 0)} |")
     lines += [
         "",
-        f"File size (with WAL): {report.bytes_before / 1e6:.2f} MB before, {report.bytes_after / 1e6:.2f} MB after.",
+        f"Size on disk (database, WAL and raw-page packs): {report.bytes_before / 1e6:.2f} MB before, "
+        f"{report.bytes_after / 1e6:.2f} MB after.",
     ]
     return "\n".join(lines) + "\n"
 

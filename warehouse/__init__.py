@@ -5,7 +5,8 @@
     record_discovered           discovered URLs -> ``url_state`` pending (before any fetch)
     pending_urls                what to fetch next (pending, retryable, or all with refresh)
     load_batch                  one transaction: articles + children, fetches, raw pages, failures, flips
-    iter_raw_pages              stored bodies for ``kabar reparse``
+    iter_raw_pages              stored bodies for ``kabar reparse`` (pack files in ``<warehouse>.raw/``)
+    prune_raw_pages             retention; ``remove_unreferenced_packs`` drops packs no row points to
     query_readonly              ``kabar sql``
 
 Table catalogue: ``warehouse/README.md``.  Schema history: ``warehouse/MIGRATIONS.md``.
@@ -22,6 +23,7 @@ from warehouse.connection import (
 from warehouse.load import BatchStats, article_id, load_batch, parse_hash
 from warehouse.migrate import migrate, schema_version
 from warehouse.named import query_names, read_query
+from warehouse.rawstore import remove_unreferenced as remove_unreferenced_packs
 from warehouse.search import load_fts, rebuild_search_index
 from warehouse.seeds import load_seeds
 from warehouse.state import (
@@ -68,6 +70,7 @@ __all__ = [
     "read_query",
     "rebuild_search_index",
     "record_discovered",
+    "remove_unreferenced_packs",
     "schema_version",
     "set_feed_state",
     "start_run",

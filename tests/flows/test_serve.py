@@ -117,6 +117,33 @@ def test_run_maintenance_prunes_only_old_raw_pages(tmp_path: Path) -> None:
     assert kept.pruned_raw_pages == 0 and kept.rows_after["raw_pages"] == 3
 
 
+def test_run_maintenance_removes_orphan_packs_even_with_retention_off(tmp_path: Path) -> None:
+    """A pack written by a run killed before its load committed is deleted; packs in use stay."""
+    import warehouse
+    from extractors.models import FetchResult
+    from flows.maintenance import report_markdown, run_maintenance
+    from warehouse.rawstore import raw_dir, write_pack
+
+    db = tmp_path / "kabar.duckdb"
+    page = FetchResult(
+        url="https://example.test/a", final_url="https://example.test/a", ok=True, status=200,
+        fetched_at=NOW, body=b"<html><p>kept</p></html>", content_type="text/html", charset="utf-8",
+    )  # fmt: skip
+    with warehouse.open_warehouse(db) as con:
+        warehouse.load_batch(con, run_id="r1", articles=[], failures=[], fetches=[page])
+        folder = raw_dir(con)
+    assert folder is not None
+    orphan = folder / write_pack(folder, "killed", [b"x" * 100_000]).file
+    report = run_maintenance(db, 0, now=NOW)
+    assert not orphan.exists()
+    packs = list(folder.glob("*/*.html.zst"))
+    assert len(packs) == 1 and report.rows_after["raw_pages"] == 1
+    assert report.bytes_after >= packs[0].stat().st_size  # packs count in the size on disk
+    assert "raw-page packs" in report_markdown(report)
+    with warehouse.open_warehouse(db) as con:
+        assert [p.body for b in warehouse.iter_raw_pages(con) for p in b] == [page.body]
+
+
 def test_build_deployments_schedules_and_overlap_policy(tmp_path: Path) -> None:
     from prefect.client.schemas.objects import ConcurrencyLimitStrategy
 
