@@ -70,7 +70,7 @@ def _table_counts(con: Any) -> dict[str, int]:
 def _file_bytes(path: Path) -> int:
     """The database file, its WAL and its raw-page packs (``<warehouse>.raw/``), in bytes."""
     files = [path, path.with_name(path.name + ".wal")]
-    raw = path.with_name(path.name + ".raw")
+    raw = wh.raw_dir_for(path)
     if raw.is_dir():
         files += [p for p in raw.rglob("*") if p.is_file()]
     return sum(p.stat().st_size for p in files if p.exists())

@@ -23,6 +23,7 @@ from warehouse.connection import (
 from warehouse.load import BatchStats, article_id, load_batch, parse_hash
 from warehouse.migrate import migrate, schema_version
 from warehouse.named import query_names, read_query
+from warehouse.rawstore import raw_dir_for
 from warehouse.rawstore import remove_unreferenced as remove_unreferenced_packs
 from warehouse.search import load_fts, rebuild_search_index
 from warehouse.seeds import load_seeds
@@ -67,6 +68,7 @@ __all__ = [
     "prune_raw_pages",
     "query_names",
     "query_readonly",
+    "raw_dir_for",
     "read_query",
     "rebuild_search_index",
     "record_discovered",

@@ -32,7 +32,7 @@ from extractors.errors import WarehouseError
 from extractors.models import ArticleRow, FailureRow, FetchResult
 from extractors.urls import canonicalize_url as _canonicalize_url
 from warehouse import arrow as A
-from warehouse.rawstore import RAW_COMPRESSION, compress_body, decompress_body, raw_dir, write_pack
+from warehouse.rawstore import RAW_COMPRESSION, compress_body, raw_dir, write_pack
 
 log = logging.getLogger(__name__)
 
@@ -594,8 +594,6 @@ __all__ = [
     "AD_HOC_SOURCE",
     "BatchStats",
     "article_id",
-    "compress_body",
-    "decompress_body",
     "load_batch",
     "parse_hash",
 ]

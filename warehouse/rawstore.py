@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import uuid
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,8 +48,6 @@ def compress_body(body: bytes) -> bytes:
 
 def decompress_body(blob: bytes, compression: str | None, size: int | None = None) -> bytes:
     """A raw body from its compressed bytes (``size`` = the ``bytes`` column, needed for zstd)."""
-    import zlib
-
     if compression in (None, "", "none"):
         return blob
     if compression == "zstd":
@@ -69,8 +68,12 @@ def raw_dir(con: duckdb.DuckDBPyConnection) -> Path | None:
     path = row[0] if row else None
     if not path or path == ":memory:":
         return None
-    db = Path(path)
-    return db.with_name(db.name + ".raw")
+    return raw_dir_for(Path(path))
+
+
+def raw_dir_for(db_path: Path) -> Path:
+    """``<warehouse>.raw``: the pack folder beside the database file ``db_path``."""
+    return db_path.with_name(db_path.name + ".raw")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,7 @@ __all__ = [
     "compress_body",
     "decompress_body",
     "raw_dir",
+    "raw_dir_for",
     "read_body",
     "remove_unreferenced",
     "write_pack",
