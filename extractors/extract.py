@@ -1,7 +1,7 @@
 """Extract: HTML bytes -> ``ExtractedText`` with trafilatura (the only trafilatura importer).
 
 Settings follow ``docs/extraction.md``: ``fast=True`` (same quality, ~1.7x faster), comments off,
-tables on, metadata on.  Bytes are passed as-is so trafilatura can honour the page's encoding;
+tables on, metadata limited to the fields Kabar reads (``page_metadata``).  Bytes are passed as-is so trafilatura can honour the page's encoding;
 when the fetcher already decoded the page with a better charset we pass the ``str`` instead.
 """
 
@@ -86,30 +86,27 @@ def page_metadata(tree: Any, *, url: str) -> Any:
     return doc
 
 
-def page_date(html: Any, *, url: str | None) -> str | None:
-    """htmldate's publication date (what trafilatura's metadata would carry) of a page or its tree.
-
-    Costly on pages without date tags (its extensive search reads the whole text), so
-    ``build_article`` calls it only when the page's own meta / JSON-LD dates do not settle the
-    question (``resolve_published`` with a callable ``extracted_date``).
-    """
-    from htmldate import find_date
-    from trafilatura.utils import load_html
-
-    try:
-        tree = load_html(html)
-        if tree is None:
-            return None
-        return find_date(tree, url=url, **_DATE_PARAMS)
-    except Exception:  # a date heuristic must not lose the article
-        return None
-
-
 _DATE_PARAMS: dict[str, Any] = {
     "extensive_search": True,
     "original_date": True,
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
 }
+
+
+def page_date(tree: Any, *, url: str | None) -> str | None:
+    """htmldate's publication date (what trafilatura's metadata would carry) of a parsed page.
+
+    Costly on pages without date tags (its extensive search reads the whole text), so
+    ``build_article`` calls it only when the page's own meta / JSON-LD dates do not settle the
+    question (``resolve_published`` with a callable ``extracted_date``).  htmldate works on its own
+    copy of ``tree``.
+    """
+    from htmldate import find_date
+
+    try:
+        return find_date(tree, url=url, **_DATE_PARAMS)
+    except Exception:  # a date heuristic must not lose the article
+        return None
 
 
 def parse_html(html: bytes | str) -> Any:
