@@ -199,23 +199,30 @@ def tree_memory(
     """
     import psutil
 
+    def sizes(p: Any) -> tuple[int, int, int] | None:
+        """(RSS, PSS, USS) of one process; RSS for all three when PSS is not wanted or readable."""
+        if full:
+            try:
+                info = p.memory_full_info()
+                if per_pid is not None:
+                    per_pid[p.pid] = max(per_pid.get(p.pid, 0), info.pss)
+                return info.rss, info.pss, info.uss
+            except psutil.AccessDenied:
+                pass
+            except psutil.Error:
+                return None
+        try:
+            r = p.memory_info().rss
+        except psutil.Error:
+            return None
+        return r, r, r
+
     rss = pss = uss = n = 0
     for p in _tree(pid):
-        try:
-            if not full:
-                raise psutil.AccessDenied(p.pid)
-            info = p.memory_full_info()
-            rss, pss, uss = rss + info.rss, pss + info.pss, uss + info.uss
-            if per_pid is not None:
-                per_pid[p.pid] = max(per_pid.get(p.pid, 0), info.pss)
-        except psutil.AccessDenied:
-            try:
-                r = p.memory_info().rss
-            except psutil.Error:
-                continue
-            rss, pss, uss = rss + r, pss + r, uss + r
-        except psutil.Error:
+        got = sizes(p)
+        if got is None:
             continue
+        rss, pss, uss = rss + got[0], pss + got[1], uss + got[2]
         if cpu_pid is not None:
             try:
                 t = p.cpu_times()
