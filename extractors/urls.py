@@ -78,6 +78,12 @@ _PCT = re.compile(r"%([0-9A-Fa-f]{2})")
 # characters left alone when re-quoting a path / a query (already-valid URL characters and '%')
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = "/?%:@!$&'()*+,;=-._~"
+# A URL the slow path would return unchanged (bar an empty path becoming "/"): lower-case http(s)
+# scheme, a lower-case ASCII host name without port, user info or trailing dot, a path of characters
+# ``quote`` keeps as they are, no ``%`` escape, no ``/.`` segment, no query, no fragment.
+_ALREADY_CANONICAL = re.compile(
+    r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?:/[A-Za-z0-9/:@!$&'()*+,;=\-_.~]*)?"
+)
 
 
 def is_http_url(url: str) -> bool:
@@ -107,6 +113,13 @@ def is_tracking_param(name: str) -> bool:
 def canonicalize_url(url: str) -> str:
     """The canonical spelling of ``url`` (see module docstring); idempotent."""
     raw = url.strip()
+    if _ALREADY_CANONICAL.fullmatch(raw) and "/." not in raw:  # most article links: nothing to change
+        return raw if raw.count("/") > 2 else raw + "/"
+    return _canonicalize_split(raw)
+
+
+def _canonicalize_split(raw: str) -> str:
+    """The general path of :func:`canonicalize_url` (``raw`` already stripped)."""
     try:
         parts = urlsplit(raw)
     except ValueError:

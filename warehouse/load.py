@@ -64,24 +64,35 @@ def article_id(canonical_url: str) -> str:
     return hashlib.md5(canonical_url.encode("utf-8")).hexdigest()
 
 
-def _instant(value: datetime | None) -> float | None:
-    return None if value is None else value.timestamp()
-
-
 def parse_hash(row: ArticleRow) -> str:
-    """Fingerprint of everything the parsers produced (not the text: that is ``content_hash``)."""
+    """Fingerprint of everything the parsers produced (not the text: that is ``content_hash``).
+
+    Stored in ``articles.parse_hash``: the payload's shape and ``repr`` must not change, or every
+    stored row reads as *updated* once.  (List comprehensions, not generators: this runs per row.)"""
+    published = row.published_at
     payload = (
         row.source_id,
         row.outlet,
         row.title,
         tuple(row.authors),
         row.language,
-        _instant(row.published_at),
+        None if published is None else published.timestamp(),
         row.published_at_source,
         tuple(row.published_flags),
         row.dateline_place,
-        tuple((a.role, a.name, a.canonical, a.evidence) for a in row.attributions),
-        tuple((d.kind, _instant(d.value), d.granularity, d.span, tuple(d.flags)) for d in row.dates),
+        tuple([(a.role, a.name, a.canonical, a.evidence) for a in row.attributions]),
+        tuple(
+            [
+                (
+                    d.kind,
+                    None if d.value is None else d.value.timestamp(),
+                    d.granularity,
+                    d.span,
+                    tuple(d.flags),
+                )
+                for d in row.dates
+            ]
+        ),
     )
     return hashlib.md5(repr(payload).encode("utf-8")).hexdigest()
 
@@ -134,62 +145,78 @@ def _dedupe_articles(articles: Sequence[ArticleRow]) -> dict[str, ArticleRow]:
 
 def _articles_table(
     rows: Sequence[tuple[str, ArticleRow, str]],
+    ids: Sequence[str],
     previous: dict[str, tuple[datetime | None, str | None]],
     run_id: str,
     now: datetime,
 ) -> pa.Table:
-    """Rows to write; ``rows`` are (canonical_url, row, parse_hash); ``previous`` keeps first_seen/run."""
-    cols: dict[str, list[object]] = {name: [] for name in A.ARTICLES.names}
-    for key, r, phash in rows:
-        fetched = A.utc(r.fetched_at, "fetched_at", r.url)
-        first_seen, first_run = previous.get(key, (fetched, run_id))
-        cols["article_id"].append(article_id(key))
-        cols["canonical_url"].append(key)
-        cols["url"].append(r.url)
-        cols["final_url"].append(r.final_url)
-        cols["source_id"].append(r.source_id)
-        cols["outlet"].append(r.outlet)
-        cols["title"].append(r.title)
-        cols["text"].append(r.text)
-        cols["authors"].append(list(r.authors))
-        cols["language"].append(r.language)
-        cols["published_at"].append(A.utc(r.published_at, "published_at", r.url))
-        cols["published_at_source"].append(r.published_at_source)
-        cols["published_flags"].append(list(r.published_flags))
-        cols["dateline_place"].append(r.dateline_place)
-        cols["content_hash"].append(r.content_hash)
-        cols["parse_hash"].append(phash)
-        cols["extra"].append(json.dumps(r.extra, ensure_ascii=False, sort_keys=True) if r.extra else None)
-        cols["first_seen_at"].append(first_seen)
-        cols["last_fetched_at"].append(fetched)
-        cols["updated_at"].append(now)
-        cols["run_id"].append(run_id)
-        cols["first_run_id"].append(first_run)
+    """Rows to write; ``rows`` are (canonical_url, row, parse_hash), ``ids`` their article ids;
+    ``previous`` keeps first_seen/run.  Built column by column (one comprehension each)."""
+    keys = [key for key, _, _ in rows]
+    arts = [r for _, r, _ in rows]
+    fetched = [A.utc(r.fetched_at, "fetched_at", r.url) for r in arts]
+    firsts = [previous.get(key, (at, run_id)) for key, at in zip(keys, fetched, strict=True)]
+    n = len(arts)
+    cols: dict[str, Sequence[object]] = {
+        "article_id": ids,
+        "canonical_url": keys,
+        "url": [r.url for r in arts],
+        "final_url": [r.final_url for r in arts],
+        "source_id": [r.source_id for r in arts],
+        "outlet": [r.outlet for r in arts],
+        "title": [r.title for r in arts],
+        "text": [r.text for r in arts],
+        "authors": [r.authors for r in arts],
+        "language": [r.language for r in arts],
+        "published_at": [A.utc(r.published_at, "published_at", r.url) for r in arts],
+        "published_at_source": [r.published_at_source for r in arts],
+        "published_flags": [r.published_flags for r in arts],
+        "dateline_place": [r.dateline_place for r in arts],
+        "content_hash": [r.content_hash for r in arts],
+        "parse_hash": [phash for _, _, phash in rows],
+        "extra": [json.dumps(r.extra, ensure_ascii=False, sort_keys=True) if r.extra else None for r in arts],
+        "first_seen_at": [first for first, _ in firsts],
+        "last_fetched_at": fetched,
+        "updated_at": [now] * n,
+        "run_id": [run_id] * n,
+        "first_run_id": [run for _, run in firsts],
+    }
     return A.table(A.ARTICLES, cols)
 
 
-def _children_tables(rows: Sequence[tuple[str, ArticleRow, str]], run_id: str) -> tuple[pa.Table, pa.Table]:
-    att: dict[str, list[object]] = {name: [] for name in A.ATTRIBUTIONS.names}
-    dat: dict[str, list[object]] = {name: [] for name in A.ARTICLE_DATES.names}
-    for key, r, _ in rows:
-        aid = article_id(key)
-        for pos, a in enumerate(r.attributions):
-            att["article_id"].append(aid)
-            att["position"].append(pos)
-            att["role"].append(a.role)
-            att["name"].append(a.name)
-            att["canonical"].append(a.canonical)
-            att["evidence"].append(a.evidence)
-            att["run_id"].append(run_id)
-        for pos, d in enumerate(r.dates):
-            dat["article_id"].append(aid)
-            dat["position"].append(pos)
-            dat["kind"].append(d.kind)
-            dat["value"].append(A.utc(d.value, "a date", r.url))
-            dat["granularity"].append(d.granularity)
-            dat["span"].append(d.span)
-            dat["flags"].append(list(d.flags))
-            dat["run_id"].append(run_id)
+def _children_tables(
+    rows: Sequence[tuple[str, ArticleRow, str]], ids: Sequence[str], run_id: str
+) -> tuple[pa.Table, pa.Table]:
+    """``attributions`` and ``article_dates`` rows of ``rows`` (article ids in ``ids``), column-wise."""
+    atts = [
+        (aid, pos, a)
+        for aid, (_, r, _) in zip(ids, rows, strict=True)
+        for pos, a in enumerate(r.attributions)
+    ]
+    dats = [
+        (aid, pos, d, r.url)
+        for aid, (_, r, _) in zip(ids, rows, strict=True)
+        for pos, d in enumerate(r.dates)
+    ]
+    att: dict[str, Sequence[object]] = {
+        "article_id": [aid for aid, _, _ in atts],
+        "position": [pos for _, pos, _ in atts],
+        "role": [a.role for _, _, a in atts],
+        "name": [a.name for _, _, a in atts],
+        "canonical": [a.canonical for _, _, a in atts],
+        "evidence": [a.evidence for _, _, a in atts],
+        "run_id": [run_id] * len(atts),
+    }
+    dat: dict[str, Sequence[object]] = {
+        "article_id": [aid for aid, _, _, _ in dats],
+        "position": [pos for _, pos, _, _ in dats],
+        "kind": [d.kind for _, _, d, _ in dats],
+        "value": [A.utc(d.value, "a date", url) for _, _, d, url in dats],
+        "granularity": [d.granularity for _, _, d, _ in dats],
+        "span": [d.span for _, _, d, _ in dats],
+        "flags": [d.flags for _, _, d, _ in dats],
+        "run_id": [run_id] * len(dats),
+    }
     return A.table(A.ATTRIBUTIONS, att), A.table(A.ARTICLE_DATES, dat)
 
 
@@ -513,8 +540,9 @@ def load_batch(
             to_write = [h for h in hashed if status[h[0]] != "unchanged"]
             unchanged = [h for h in hashed if status[h[0]] == "unchanged"]
             if to_write:
-                art = _articles_table(to_write, previous, run_id, now)
-                att, dat = _children_tables(to_write, run_id)
+                ids = [article_id(key) for key, _, _ in to_write]
+                art = _articles_table(to_write, ids, previous, run_id, now)
+                att, dat = _children_tables(to_write, ids, run_id)
                 with registered(con, {"_kb_articles": art, "_kb_attributions": att, "_kb_dates": dat}):
                     updated_keys = [key for key, _, _ in to_write if status[key] == "updated"]
                     if updated_keys:

@@ -84,3 +84,65 @@ def test_url_host_and_is_http_url() -> None:
 def test_tracking_param_names() -> None:
     assert is_tracking_param("utm_content") and is_tracking_param("FBCLID") and is_tracking_param("_ga")
     assert not is_tracking_param("id") and not is_tracking_param("page") and not is_tracking_param("ref")
+
+
+def _fast_path_inputs() -> list[str]:
+    """URLs near the fast path's edges, plus every URL in the test fixtures' feeds and sitemaps."""
+    import random
+    import re
+    from pathlib import Path
+
+    rng = random.Random(7)
+    hosts = [
+        "example.com",
+        "Example.com",
+        "a.b-c.id",
+        "x.",
+        "127.0.0.1",
+        "xn--bcher-kva.de",
+        "b\u00fccher.de",
+        "h:8080",
+    ]
+    hosts += ["user@h.id", "h.id:443", "-h.id", "h-.id", "[::1]"]
+    pieces = [
+        "a",
+        "B",
+        ".",
+        "..",
+        ".html",
+        "%7e",
+        "%2F",
+        "caf\u00e9",
+        " ",
+        "~",
+        ":",
+        "@",
+        "!",
+        "'",
+        "(",
+        ")",
+        "*",
+    ]
+    pieces += ["+", ",", ";", "=", "&", "$", "-", "_", "\\", "^", "|", "{", "}", '"', "<", ">", "`"]
+    tails = ["", "?", "?a=1", "#x", "?utm_source=x", "/"]
+    out = [raw for raw, _ in CASES]
+    for _ in range(3000):
+        path = "/".join(
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(0, 4))
+        )
+        scheme = rng.choice(["http", "https", "HTTP", "ftp"])
+        out.append(f"{scheme}://{rng.choice(hosts)}{'/' if path else ''}{path}{rng.choice(tails)}")
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    for f in sorted(fixtures.rglob("*.xml")):
+        out += re.findall(r"https?://[^<\s\"']+", f.read_text("utf-8", errors="replace"))
+    return out
+
+
+def test_fast_path_agrees_with_the_general_path() -> None:
+    from extractors import urls
+
+    inputs = _fast_path_inputs()
+    fast = [u for u in inputs if urls._ALREADY_CANONICAL.fullmatch(u.strip())]
+    assert len(fast) > 100  # the generator does reach the fast path
+    for u in inputs:
+        assert canonicalize_url(u) == urls._canonicalize_split(u.strip()), u
