@@ -186,8 +186,12 @@ def tree_memory(
     per_pid: dict[int, int] | None = None,
     cpu_pid: dict[int, float] | None = None,
     full: bool = True,
+    procs: list[Any] | None = None,
 ) -> tuple[int, int, int, int]:
     """(RSS sum, PSS sum, USS sum, processes) over ``pid`` and its descendants.
+
+    ``procs`` (psutil processes) stands in for the tree walk: listing descendants reads every
+    ``/proc/<pid>/stat`` on the machine, so ``TreeSampler`` walks the tree once a second only.
 
     ``per_pid`` (if given) keeps each process's peak PSS; ``cpu_pid`` its latest CPU seconds.
 
@@ -218,7 +222,7 @@ def tree_memory(
         return r, r, r
 
     rss = pss = uss = n = 0
-    for p in _tree(pid):
+    for p in _tree(pid) if procs is None else procs:
         got = sizes(p)
         if got is None:
             continue
@@ -281,18 +285,20 @@ class TreeSampler:
 
     def _run(self) -> None:
         last_full = -1e9
+        procs: list[Any] = []
         while not self._stop.is_set():
             now = time.perf_counter()
             if now - last_full >= self.full_interval:  # PSS/USS (smaps_rollup: not cheap)
                 last_full = now
-                rss, pss, uss, n = tree_memory(self.pid, self.per_pid, self.cpu_pid)
+                procs = _tree(self.pid)  # the tree walk, once a second (see tree_memory)
+                rss, pss, uss, n = tree_memory(self.pid, self.per_pid, self.cpu_pid, procs=procs)
                 if n:
                     self.mem.update(rss, pss, uss, n)
                     self.timeline.append((now - self._t0, rss, pss))
                 if self.other_pid:
                     self.other.update(*tree_memory(self.other_pid))
             else:  # RSS only: the peak RSS sum between two PSS samples
-                rss, _, _, n = tree_memory(self.pid, cpu_pid=self.cpu_pid, full=False)
+                rss, _, _, n = tree_memory(self.pid, cpu_pid=self.cpu_pid, full=False, procs=procs)
                 if n:
                     self.mem.rss = max(self.mem.rss, rss)
             self._stop.wait(self.interval)
