@@ -522,7 +522,8 @@ def load_batch(
     row_sources.update({canonicalize_url(row.url): row.source_id for row in batch.values()})
     row_sources.update({key: row.source_id for key, row in batch.items()})
     fetches_table = _fetches_table(fetches, run_id)
-    raw_table = _raw_table(fetches, row_sources, run_id, raw_dir(con)) if keep_raw else None
+    # (no fetches, nothing to keep: skip asking DuckDB where the raw-page folder is)
+    raw_table = _raw_table(fetches, row_sources, run_id, raw_dir(con)) if keep_raw and fetches else None
     failures_table = _failures_table(failures, run_id)
     flips_table = _flips_table(flips, fetched_keys)
 
