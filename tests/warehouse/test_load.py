@@ -317,3 +317,39 @@ def test_a_failing_batch_leaves_nothing_behind(con, make_article, make_ref, make
         con, run_id="r1", articles=[make_article(1)], failures=[], fetches=[make_fetch(1)]
     )
     assert stats.new == 1 and _count(con, "SELECT count(*) FROM raw_pages") == 1
+
+
+def test_parse_hash_of_stored_rows_does_not_drift() -> None:
+    """``articles.parse_hash`` is compared with the stored value on every run: if its formula changes,
+    every stored article reads as *updated* once. The literal was computed by the implementation of
+    2026-11-25 (before the 2026-11-26 speed-up) for this row; a change here must be deliberate."""
+    from datetime import timezone
+
+    from extractors.models import ArticleRow, DateRow
+    from warehouse.load import parse_hash
+
+    wib = timezone(timedelta(hours=7))
+    row = ArticleRow(
+        url="https://example.id/berita/1",
+        canonical_url="https://example.id/berita/1",
+        source_id="antara",
+        outlet="ANTARA",
+        title="Judul 'kutip'",
+        text="Teks.",
+        authors=("Ani", "Budi"),
+        language="id",
+        published_at=datetime(2024, 11, 12, 9, 30, tzinfo=wib),
+        published_at_source="meta",
+        published_flags=("x",),
+        dateline_place="Jakarta",
+        content_hash="c",
+        fetched_at=datetime(2024, 11, 12, 3, 0, tzinfo=UTC),
+        final_url="https://example.id/berita/1",
+        attributions=(AttributionRow("agency", "ANTARA", "ANTARA", "(ANTARA)"),),
+        dates=(
+            DateRow("mention", datetime(2024, 11, 12, tzinfo=wib), "day", "Selasa (12/11)", ("weekday",)),
+            DateRow("published", None, "minute", None),
+        ),
+    )
+    assert parse_hash(row) == "f30cbd1ab438812f118ca6df404611e5"
+    assert parse_hash(replace(row, dateline_place="Bandung")) != parse_hash(row)
