@@ -449,16 +449,19 @@ WHEN NOT MATCHED AND f.insert_missing THEN INSERT
 """
 
 
+def _is_naive(value: datetime | None) -> bool:
+    return value is not None and (value.tzinfo is None or value.tzinfo.utcoffset(value) is None)
+
+
 def _naive_field(row: ArticleRow) -> str | None:
     """Name of the first naive datetime in ``row`` (None when all are timezone-aware)."""
-    checks: list[tuple[str, datetime | None]] = [
-        ("fetched_at", row.fetched_at),
-        ("published_at", row.published_at),
-    ]
-    checks += [(f"dates[{i}].value", d.value) for i, d in enumerate(row.dates)]
-    for name, value in checks:
-        if value is not None and (value.tzinfo is None or value.tzinfo.utcoffset(value) is None):
-            return name
+    if _is_naive(row.fetched_at):
+        return "fetched_at"
+    if _is_naive(row.published_at):
+        return "published_at"
+    for i, d in enumerate(row.dates):
+        if _is_naive(d.value):
+            return f"dates[{i}].value"
     return None
 
 
