@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
+from pathlib import Path
+
 import pytest
 
+from extractors import urls
 from extractors.urls import canonicalize_url, is_http_url, is_tracking_param, url_host
 
 CASES = [
@@ -88,10 +93,6 @@ def test_tracking_param_names() -> None:
 
 def _fast_path_inputs() -> list[str]:
     """URLs near the fast path's edges, plus every URL in the test fixtures' feeds and sitemaps."""
-    import random
-    import re
-    from pathlib import Path
-
     rng = random.Random(7)
     hosts = [
         "example.com",
@@ -139,8 +140,6 @@ def _fast_path_inputs() -> list[str]:
 
 
 def test_fast_path_agrees_with_the_general_path() -> None:
-    from extractors import urls
-
     inputs = _fast_path_inputs()
     fast = [u for u in inputs if urls._ALREADY_CANONICAL.fullmatch(u.strip())]
     assert len(fast) > 100  # the generator does reach the fast path
