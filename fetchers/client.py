@@ -63,7 +63,16 @@ from fetchers.content import (
     media_type,
 )
 from fetchers.failures import Failure, PermanentFailure, TransientFailure
-from fetchers.guard import CachedResolver, Resolver, check_destination, host_key, parse_url, system_resolver
+from fetchers.guard import (
+    DNS_TTL,
+    CachedResolver,
+    Resolver,
+    check_destination,
+    host_key,
+    parse_url,
+    pin_connections,
+    system_resolver,
+)
 from fetchers.robots import ROBOTS_MAX_BYTES, RobotsPolicy, allow_all, policy_from_response
 
 logger = logging.getLogger(__name__)
@@ -271,7 +280,8 @@ def _check_body(kind: _RequestKind, u: str, mime: str | None, data: bytes, cap: 
 class Fetcher:
     """Async context manager owning one shared ``httpx.AsyncClient`` and all politeness state.
 
-    ``resolver`` and ``transport`` exist for tests (a fake DNS answer, an httpx MockTransport).
+    ``resolver``, ``transport`` and ``dns_ttl`` exist for tests (a fake DNS answer, an httpx
+    MockTransport, how long a DNS answer is reused).
     """
 
     def __init__(
@@ -280,9 +290,10 @@ class Fetcher:
         *,
         resolver: Resolver = system_resolver,
         transport: httpx.AsyncBaseTransport | None = None,
+        dns_ttl: float = DNS_TTL,
     ) -> None:
         self.config = config
-        self._resolver = CachedResolver(resolver)  # one DNS answer per host per DNS_TTL seconds
+        self._resolver = CachedResolver(resolver, dns_ttl)  # one DNS answer per host per dns_ttl seconds
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._global: asyncio.Semaphore | None = None
@@ -314,6 +325,15 @@ class Fetcher:
             trust_env=False,  # no proxies from the environment: the address guard must see the real peer
             transport=transport,
         )
+        if transport is None and not pin_connections(
+            self._client,
+            {
+                "resolver": self._resolver,
+                "allow_private": cfg.allow_private,
+                "allowed_hosts": cfg.allowed_hosts,
+            },
+        ):
+            logger.warning("this httpx/httpcore has no pool backend to pin: DNS rebinding is not guarded")
         if type(getattr(self._client, "_cookies", None)) is httpx.Cookies:  # httpx 0.28's attribute
             self._client._cookies = _Cookies(self._client.cookies.jar)  # same jar, cheaper extraction
         self._global = asyncio.Semaphore(cfg.max_connections)

@@ -11,8 +11,10 @@ The Fetcher wraps its resolver in :class:`CachedResolver`: a host's successful a
 (a thread hand-off each) per page and per redirect hop.  Every hop is still checked against the
 (cached) answer.
 
-Known limit: httpx resolves the name again when connecting, so a DNS answer that changes between
-the check and the connect (DNS rebinding) is not caught; IP-literal URLs are always exact.
+DNS rebinding: :class:`PinnedBackend` is the network backend of the Fetcher's connection pool. It
+resolves the host itself, through the same cached resolver, checks every address again and connects
+to a checked address (TLS still verifies and sends the host name), so an answer that changes between
+``check_destination`` and the connect cannot smuggle a private address in.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ import re
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
+import httpcore
 import httpx
 
 from fetchers.failures import PermanentFailure, TransientFailure
@@ -170,7 +174,7 @@ async def check_destination(
     if literal is not None:
         addresses = [literal]
     else:
-        port = url.port or 443
+        port = url.port or (443 if url.scheme == "https" else 80)  # the port connected to (one cache key)
         raw = resolver.cached(host, port) if isinstance(resolver, CachedResolver) else None
         try:
             if raw is None:
@@ -202,7 +206,108 @@ async def check_destination(
             )
 
 
+def _connect_allowed(host: str, port: int, allowed_hosts: Iterable[str]) -> bool:
+    """``is_allowed_host`` for the (host, port) a connection is opened to."""
+    allowed = set(allowed_hosts)
+    if not allowed:
+        return False
+    h = host.lower()
+    bracketed = f"[{h}]" if ":" in h else h
+    return h in allowed or bracketed in allowed or f"{bracketed}:{port}" in allowed
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore network backend that connects only to addresses passing the guard.
+
+    The host is resolved here (``resolver``: the Fetcher's cached one, so normally the very answer
+    ``check_destination`` judged), every address is checked with :func:`blocked_reason`, and the
+    TCP connection goes to those addresses in order; httpcore never resolves the name again.
+    """
+
+    def __init__(
+        self,
+        inner: httpcore.AsyncNetworkBackend,
+        *,
+        resolver: Resolver,
+        allow_private: bool,
+        allowed_hosts: Iterable[str],
+    ) -> None:
+        self.inner = inner
+        self.resolver = resolver
+        self.allow_private = allow_private
+        self.allowed_hosts = frozenset(allowed_hosts)
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        kw: dict[str, Any] = {
+            "timeout": timeout,
+            "local_address": local_address,
+            "socket_options": socket_options,
+        }
+        if self.allow_private or _connect_allowed(host, port, self.allowed_hosts):
+            return await self.inner.connect_tcp(host, port, **kw)
+        literal = _ip_literal(host)
+        if literal is not None:
+            addresses = [literal]
+        else:
+            try:
+                raw = await asyncio.wait_for(self.resolver(host, port), timeout)
+            except TimeoutError:
+                raise httpcore.ConnectTimeout(f"resolving {host} took longer than {timeout} s") from None
+            except (OSError, UnicodeError) as exc:
+                raise httpcore.ConnectError(f"{host} could not be resolved ({exc})") from None
+            addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in raw]
+            if not addresses:
+                raise httpcore.ConnectError(f"{host} resolved to no address")
+        for ip in addresses:
+            reason = blocked_reason(ip)
+            if reason:
+                raise PermanentFailure(
+                    "private_address",
+                    f"Refused to connect to {host}:{port}: at connect time it resolves to {ip}, "
+                    f"which is {reason}.",
+                    url=f"{host}:{port}",
+                )
+        last: Exception | None = None
+        for ip in addresses:
+            try:
+                return await self.inner.connect_tcp(str(ip), port, **kw)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are never used by the fetcher")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+def pin_connections(client: httpx.AsyncClient, backend_kw: dict[str, Any]) -> bool:
+    """Make ``client``'s connection pool connect through :class:`PinnedBackend`; False when this
+    httpx/httpcore does not have the expected internals (then only ``check_destination`` guards)."""
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    inner = getattr(pool, "_network_backend", None)
+    if not isinstance(pool, httpcore.AsyncConnectionPool) or not isinstance(
+        inner, httpcore.AsyncNetworkBackend
+    ):
+        return False
+    pool._network_backend = PinnedBackend(inner, **backend_kw)
+    return True
+
+
 __all__ = [
+    "PinnedBackend",
+    "pin_connections",
     "parse_url",
     "host_key",
     "blocked_reason",

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 
+import httpcore
 import pytest
 
 from fetchers import blocked_reason, parse_url
+from fetchers.client import Fetcher
 from fetchers.failures import PermanentFailure
-from tests.fetchers.serving import HTML, RecordingTransport, Site, assert_sentence, fetch, redirect
+from fetchers.guard import PinnedBackend
+from tests.fetchers.serving import (
+    HTML,
+    RecordingTransport,
+    Site,
+    assert_sentence,
+    config_for,
+    fetch,
+    redirect,
+)
 
 TEXT_HTML = {"Content-Type": "text/html"}
 
@@ -139,3 +151,70 @@ def test_allowed_host_without_port_and_with_wrong_port() -> None:
         wrong_port = fetch(site, "/p", allowed_hosts=frozenset({f"127.0.0.1:{site.port + 1}"}))
     assert any_port.ok
     assert not wrong_port.ok and wrong_port.error_class == "private_address"
+
+
+def test_dns_rebinding_between_check_and_connect_is_refused() -> None:
+    """The name answers a public address to the check, then loopback: the connect must not follow."""
+    calls: list[str] = []
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        assert host == "localhost"
+        calls.append(host)
+        return ["93.184.216.34"] if len(calls) % 2 else ["127.0.0.1"]  # check, then connect, ...
+
+    with Site({"/p": (200, TEXT_HTML, HTML)}) as site:
+        r = fetch(
+            site,
+            f"http://localhost:{site.port}/p",
+            respect_robots=False,
+            retries=0,
+            fetcher_kw={"resolver": rebinding, "dns_ttl": 0.0},  # every lookup asks again
+        )
+        hits = dict(site.hits)
+    assert hits == {}, "the loopback server must never be contacted"
+    assert not r.ok and r.error_class == "private_address" and not r.transient
+    assert "at connect time" in (r.error or "") and "127.0.0.1" in (r.error or "")
+    assert len(calls) == 2
+    assert_sentence(r.error)
+
+
+def test_pinned_backend_connects_to_the_checked_addresses_in_order() -> None:
+    """No public network here: a recording inner backend stands in for the sockets."""
+
+    class Recording(httpcore.AsyncNetworkBackend):
+        def __init__(self) -> None:
+            self.hosts: list[str] = []
+
+        async def connect_tcp(self, host: str, port: int, **kw: object) -> httpcore.AsyncNetworkStream:
+            self.hosts.append(f"{host}:{port}")
+            if len(self.hosts) == 1:
+                raise httpcore.ConnectError("first address down")
+            return "stream"  # type: ignore[return-value]
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["93.184.216.34", "2001:4860:4860::8888"]
+
+    async def go(**kw: object) -> tuple[object, list[str]]:
+        inner = Recording()
+        backend = PinnedBackend(inner, resolver=resolver, **kw)  # type: ignore[arg-type]
+        try:
+            return await backend.connect_tcp("news.example", 443, timeout=1.0), inner.hosts
+        except httpcore.ConnectError as exc:
+            return exc, inner.hosts
+
+    stream, hosts = asyncio.run(go(allow_private=False, allowed_hosts=()))
+    assert stream == "stream"
+    assert hosts == ["93.184.216.34:443", "2001:4860:4860::8888:443"]  # never the name itself
+    error, allowed = asyncio.run(go(allow_private=False, allowed_hosts=("news.example",)))
+    assert allowed == ["news.example:443"]  # an allowed host is connected by name, unchecked
+    assert isinstance(error, httpcore.ConnectError)
+
+
+def test_fetcher_pool_connects_through_the_pinned_backend() -> None:
+    """If an httpx/httpcore upgrade moves the pool internals, this fails instead of the guard going quiet."""
+
+    async def go() -> object:
+        async with Fetcher(config_for()) as f:
+            return f._client._transport._pool._network_backend  # type: ignore[union-attr]
+
+    assert isinstance(asyncio.run(go()), PinnedBackend)
