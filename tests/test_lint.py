@@ -1,4 +1,4 @@
-"""Style gates from pyproject.toml: ruff (lint + format) and mypy over the packages."""
+"""Style gates from pyproject.toml: ruff (lint + format) and mypy over the packages and the tests."""
 
 from __future__ import annotations
 
@@ -25,5 +25,5 @@ def test_ruff_lint_and_format():
 
 @pytest.mark.slow
 def test_mypy_packages():
-    out = _run(str(BIN / "mypy"), "extractors", "fetchers", "warehouse", "kabar", "flows")
+    out = _run(str(BIN / "mypy"), "extractors", "fetchers", "warehouse", "kabar", "flows", "tests")
     assert out.returncode == 0, out.stdout[-4000:]

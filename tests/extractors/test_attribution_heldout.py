@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,7 +69,7 @@ FLOORS = {  # per language; measured 1.00 everywhere when written
 }
 
 
-def _parse(case: dict) -> dict[str, object]:
+def _parse(case: dict) -> dict[str, Any]:
     text = case["text"]
     return to_label_dict(parse_attribution(text, url=case.get("url"), language=guess_language(text)))
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from trafilatura import bare_extraction
+from trafilatura.settings import Document
 
 from extractors.dates_published import find_date_candidates, resolve_published
 from extractors.extract import _DATE_PARAMS, extract_page
@@ -49,8 +50,8 @@ def test_lean_path_matches_trafilatura_full_path(path: Path) -> None:
         date_extraction_params=dict(_DATE_PARAMS),
     )
     lean = extract_page(html, url=url, with_date=True)
-    assert full is not None
-    assert lean.text == full.text.strip()
+    assert isinstance(full, Document)
+    assert lean.text == (full.text or "").strip()
     assert lean.title == (full.title or None)
     assert lean.description == (full.description or None)
     assert lean.canonical_url == (full.url or None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Iterable
+from typing import Any
 
 import httpcore
 import pytest
@@ -185,7 +187,14 @@ def test_pinned_backend_connects_to_the_checked_addresses_in_order() -> None:
         def __init__(self) -> None:
             self.hosts: list[str] = []
 
-        async def connect_tcp(self, host: str, port: int, **kw: object) -> httpcore.AsyncNetworkStream:
+        async def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Iterable[Any] | None = None,
+        ) -> httpcore.AsyncNetworkStream:
             self.hosts.append(f"{host}:{port}")
             if len(self.hosts) == 1:
                 raise httpcore.ConnectError("first address down")

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -59,7 +60,7 @@ def _reset(h):
     h.connection.shutdown(2)
 
 
-BAD = {
+BAD: dict[str, Any] = {
     "/bad/404.html": (404, {"Content-Type": "text/html"}, b"<h1>gone</h1>"),
     "/bad/410.html": (410, {"Content-Type": "text/html"}, b"<h1>gone</h1>"),
     "/bad/doc.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4\n" + b"\0" * 2000),
@@ -142,7 +143,7 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _state(db: Path) -> dict[str, object]:
+def _state(db: Path) -> dict[str, Any]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
@@ -158,7 +159,7 @@ def _state(db: Path) -> dict[str, object]:
         con.close()
 
 
-def _check_final(db: Path, site: LocalSite) -> dict[str, object]:
+def _check_final(db: Path, site: LocalSite) -> dict[str, Any]:
     st = _state(db)
     assert st["articles"] == GOOD, st
     assert st["distinct"] == st["articles"]
@@ -238,7 +239,7 @@ def test_two_runs_at_once_second_stops_with_a_clear_lock_message_or_waits(prefec
         finally:
             gate.set()
         assert first.wait(timeout=300) == 0
-        assert third.wait(timeout=300) == 0, third.stderr.read()[-2000:]
+        assert third.wait(timeout=300) == 0, third.stderr.read()[-2000:] if third.stderr else ""
         _check_final(db, site)
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
 from kabar.demo import DEMO_DIR, DemoSite
+from tests.support.db import one
 
 pytestmark = pytest.mark.slow
 
@@ -25,8 +27,8 @@ def _counts(db: Path) -> dict[str, int]:
     try:
         out = {}
         for table in ("articles", "attributions", "article_dates", "raw_pages", "url_state"):
-            out[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        out["distinct_urls"] = con.execute("SELECT count(DISTINCT canonical_url) FROM articles").fetchone()[0]
+            out[table] = one(con.execute(f"SELECT count(*) FROM {table}"))[0]
+        out["distinct_urls"] = one(con.execute("SELECT count(DISTINCT canonical_url) FROM articles"))[0]
         return out
     finally:
         con.close()
@@ -38,7 +40,7 @@ def demo_runs(prefect_server, tmp_path_factory):
 
     db = tmp_path_factory.mktemp("wh") / "kabar.duckdb"
     with DemoSite(port=0) as site:
-        kwargs = dict(
+        kwargs: dict[str, Any] = dict(
             warehouse_path=str(db), sources=["demo"], base_url=site.base, allowed_hosts=[site.host_port]
         )
         first = ingest(**kwargs)
@@ -61,11 +63,11 @@ def test_first_run_loads_every_demo_article(demo_runs):
     assert counts1["distinct_urls"] == counts1["articles"]
     con = duckdb.connect(str(db), read_only=True)
     try:
-        pending = con.execute("SELECT count(*) FROM url_state WHERE status = 'pending'").fetchone()[0]
+        pending = one(con.execute("SELECT count(*) FROM url_state WHERE status = 'pending'"))[0]
         assert pending == 0
         runs = con.execute("SELECT state, flow_run_id FROM runs ORDER BY started_at").fetchall()
         assert runs[0][0] == "completed" and runs[0][1] == first["flow_run_id"]
-        fetches = con.execute("SELECT count(*) FROM fetches WHERE status = 200").fetchone()[0]
+        fetches = one(con.execute("SELECT count(*) FROM fetches WHERE status = 200"))[0]
         assert fetches >= len(expected)
     finally:
         con.close()
@@ -78,11 +80,13 @@ def test_articles_match_the_human_expectations(demo_runs):
     try:
         for path, exp in _expected_items():
             url = base + path
-            row = con.execute(
-                "SELECT title, outlet, language, published_at, dateline_place, article_id FROM articles "
-                "WHERE url = ? OR canonical_url = ?",
-                [url, url],
-            ).fetchone()
+            row = one(
+                con.execute(
+                    "SELECT title, outlet, language, published_at, dateline_place, article_id FROM articles "
+                    "WHERE url = ? OR canonical_url = ?",
+                    [url, url],
+                )
+            )
             assert row is not None, f"{path} not loaded"
             title, outlet, language, published_at, dateline, article_id = row
             if exp.get("title"):
@@ -124,21 +128,27 @@ def test_founding_article(demo_runs):
     con = duckdb.connect(str(db), read_only=True)
     con.execute("SET TimeZone = 'Asia/Jakarta'")
     try:
-        title, outlet, published_at, dateline = con.execute(
-            "SELECT title, outlet, published_at, dateline_place FROM articles WHERE outlet = 'EGINDO.co'"
-        ).fetchone()
+        title, outlet, published_at, dateline = one(
+            con.execute(
+                "SELECT title, outlet, published_at, dateline_place FROM articles WHERE outlet = 'EGINDO.co'"
+            )
+        )
         assert "Shoigu" in title
         assert dateline == "Beijing"
         assert published_at.year == 2024 and published_at.month == 11 and published_at.day in (12, 13)
-        agencies = con.execute(
-            "SELECT list(name) FROM attributions JOIN articles USING (article_id) "
-            "WHERE articles.outlet = 'EGINDO.co' AND role = 'agency'"
-        ).fetchone()[0]
+        agencies = one(
+            con.execute(
+                "SELECT list(name) FROM attributions JOIN articles USING (article_id) "
+                "WHERE articles.outlet = 'EGINDO.co' AND role = 'agency'"
+            )
+        )[0]
         assert agencies == ["Channel NewsAsia"]
-        mention = con.execute(
-            "SELECT value FROM article_dates JOIN articles USING (article_id) "
-            "WHERE articles.outlet = 'EGINDO.co' AND kind = 'mention' AND span LIKE '%12 November%'"
-        ).fetchone()
+        mention = one(
+            con.execute(
+                "SELECT value FROM article_dates JOIN articles USING (article_id) "
+                "WHERE articles.outlet = 'EGINDO.co' AND kind = 'mention' AND span LIKE '%12 November%'"
+            )
+        )
         assert mention is not None and mention[0].date() == date(2024, 11, 12)
     finally:
         con.close()
@@ -180,8 +190,7 @@ def test_reparse_is_idempotent_and_repairs_rows_in_place(demo_runs):
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert (
-            con.execute("SELECT dateline_place FROM articles WHERE outlet = 'EGINDO.co'").fetchone()[0]
-            == "Beijing"
+            one(con.execute("SELECT dateline_place FROM articles WHERE outlet = 'EGINDO.co'"))[0] == "Beijing"
         )
     finally:
         con.close()

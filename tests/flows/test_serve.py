@@ -20,6 +20,7 @@ import pytest
 
 from kabar.serve import cadence_label, plan_schedules, read_interval_overrides
 from kabar.server import ServerInfo
+from tests.support.db import one
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -317,9 +318,7 @@ def test_kabar_serve_demo_runs_scheduled_ingests(prefect_server: ServerInfo, tmp
     assert all(r.auto_scheduled and "kabar" in r.tags for r in runs)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        articles, distinct = con.execute(
-            "SELECT count(*), count(DISTINCT canonical_url) FROM articles"
-        ).fetchone()
+        articles, distinct = one(con.execute("SELECT count(*), count(DISTINCT canonical_url) FROM articles"))
         states = con.execute("SELECT state FROM runs WHERE flow_name = 'ingest'").fetchall()
     finally:
         con.close()

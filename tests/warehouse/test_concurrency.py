@@ -12,6 +12,7 @@ import pytest
 
 import warehouse
 from extractors.errors import WarehouseError
+from tests.support.db import one
 from warehouse import WarehouseLockedError
 
 HOLD = textwrap.dedent(
@@ -142,13 +143,11 @@ def test_sigkill_mid_batch_leaves_whole_batches(tmp_path: Path, python_proc) -> 
         writer.wait()
     con = warehouse.connect(path)
     try:
-        total, distinct = con.execute(
-            "SELECT count(*), count(DISTINCT canonical_url) FROM articles"
-        ).fetchone()
+        total, distinct = one(con.execute("SELECT count(*), count(DISTINCT canonical_url) FROM articles"))
         assert total == distinct
         assert total % batch == 0 and total >= acknowledged * batch
-        done = con.execute("SELECT count(*) FROM url_state WHERE status = 'done'").fetchone()
-        pending = con.execute("SELECT count(*) FROM url_state WHERE status = 'pending'").fetchone()
+        done = one(con.execute("SELECT count(*) FROM url_state WHERE status = 'done'"))
+        pending = one(con.execute("SELECT count(*) FROM url_state WHERE status = 'pending'"))
         assert done == (total,)  # every loaded article flipped in the same transaction, none without
         assert pending is not None and pending[0] in (0, batch)  # at most the batch in flight
         assert (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -55,7 +56,7 @@ def test_pending_semantics(con, make_ref, make_article, make_failure) -> None:
         fetches=[],
     )
 
-    def keys(**kw: object) -> list[str]:
+    def keys(**kw: Any) -> list[str]:
         return sorted(p.canonical_url.rsplit("/", 1)[1] for p in warehouse.pending_urls(con, **kw))
 
     assert keys() == ["2", "3", "9"]  # pending + transient failure; never the permanent one

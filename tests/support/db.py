@@ -1,0 +1,14 @@
+"""Small typed helpers for tests that read the warehouse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+
+def one(cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The row a query must return (the test fails, readably, when there is none)."""
+    row = cur.fetchone()
+    assert row is not None, "the query returned no row"
+    return row
