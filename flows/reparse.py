@@ -21,6 +21,7 @@ import warehouse
 from extractors.models import ArticleRow, FailureRow, SourceSpec
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources
+from kabar.pipeline import spec_for_source_id
 from kabar.workers import ExtractionPool
 
 
@@ -63,7 +64,7 @@ def reparse(
                 ):
                     jobs = []
                     for r in raw_batch:
-                        spec = specs.get(r.source_id)
+                        spec = spec_for_source_id(r.source_id, specs)  # ad-hoc sources too
                         jobs.append(
                             PageJob(
                                 url=r.url,
@@ -77,6 +78,8 @@ def reparse(
                                 text=None,
                                 charset=r.charset,
                                 fetched_at=r.fetched_at,
+                                feed_published=r.feed_published,  # as ingest does: same inputs, same row
+                                feed_title=r.feed_title,
                             )
                         )
                     stats = reparse_batch(con, pool, run_id, cast(list[PageJob], quote(jobs)))

@@ -58,6 +58,35 @@ def source_key(source_id: str | None) -> str:
     return source_id or "(ad hoc)"
 
 
+ADHOC_PREFIX = "adhoc:"
+
+
+def adhoc_spec(
+    host: str, *, feeds: Sequence[str] = (), sitemaps: Sequence[str] = (), urls: Sequence[str] = ()
+) -> SourceSpec:
+    """The source of ad-hoc documents on a host no configured source claims (``adhoc:<host>``)."""
+    return SourceSpec(
+        source_id=f"{ADHOC_PREFIX}{host}",
+        name=host,
+        homepage=f"http://{host}/",
+        feeds=tuple(feeds),
+        sitemaps=tuple(sitemaps),
+        urls=tuple(urls),
+        language="en",
+        country="",
+        timezone="UTC",
+        outlet="",
+    )
+
+
+def spec_for_source_id(source_id: str | None, specs: dict[str | None, SourceSpec]) -> SourceSpec | None:
+    """The settings a stored row's source had: a configured source, else the ad-hoc defaults."""
+    spec = specs.get(source_id)
+    if spec is None and source_id and source_id.startswith(ADHOC_PREFIX):
+        spec = adhoc_spec(source_id.removeprefix(ADHOC_PREFIX))
+    return spec
+
+
 def resolve_specs(
     *,
     sources: Sequence[str] | None,
@@ -86,18 +115,21 @@ def resolve_specs(
         specs = []
         for host, g in groups.items():
             known = by_host.get(host) or by_host.get(host.removeprefix("www."))
+            if known is None:
+                specs.append(adhoc_spec(host, feeds=g["feeds"], sitemaps=g["sitemaps"], urls=g["urls"]))
+                continue
             specs.append(
                 SourceSpec(
-                    source_id=known.source_id if known else f"adhoc:{host}",
-                    name=known.name if known else host,
-                    homepage=known.homepage if known else f"http://{host}/",
+                    source_id=known.source_id,
+                    name=known.name,
+                    homepage=known.homepage,
                     feeds=tuple(g["feeds"]),
                     sitemaps=tuple(g["sitemaps"]),
                     urls=tuple(g["urls"]),
-                    language=known.language if known else "en",
-                    country=known.country if known else "",
-                    timezone=known.timezone if known else "UTC",
-                    outlet=known.outlet if known else "",
+                    language=known.language,
+                    country=known.country,
+                    timezone=known.timezone,
+                    outlet=known.outlet,
                 )
             )
         return specs

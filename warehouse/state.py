@@ -406,6 +406,8 @@ class RawPage:
     body: bytes  # decompressed
     fetched_at: datetime
     run_id: str | None
+    feed_published: datetime | None = None  # from url_state: what the feed said when it listed the URL
+    feed_title: str | None = None
 
     @property
     def text(self) -> str:
@@ -434,12 +436,15 @@ def prune_raw_pages(
     return int(row[0]) if row else 0
 
 
+# the feed's date and title come from the URL ledger: ingest hands them to the parsers, so reparse must too
 _RAW_PAGE_SQL = """
-SELECT canonical_url, url, final_url, source_id, status, content_type, charset, compression, body_z,
-       bytes, fetched_at, run_id, body_file, body_offset, body_length
-FROM raw_pages
-WHERE canonical_url > $after {source_filter}
-ORDER BY canonical_url
+SELECT r.canonical_url, r.url, r.final_url, r.source_id, r.status, r.content_type, r.charset, r.compression,
+       r.body_z, r.bytes, r.fetched_at, r.run_id, r.body_file, r.body_offset, r.body_length,
+       (SELECT first(s.feed_published) FROM url_state s WHERE s.canonical_url = r.canonical_url),
+       (SELECT first(s.feed_title) FROM url_state s WHERE s.canonical_url = r.canonical_url)
+FROM raw_pages r
+WHERE r.canonical_url > $after {source_filter}
+ORDER BY r.canonical_url
 LIMIT $limit
 """
 
@@ -451,7 +456,7 @@ def iter_raw_pages(
     the caller may write on the same connection between batches."""
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
-    source_filter = "AND list_contains($ids, source_id)" if source_ids is not None else ""
+    source_filter = "AND list_contains($ids, r.source_id)" if source_ids is not None else ""
     sql = _RAW_PAGE_SQL.format(source_filter=source_filter)
     folder = raw_dir(con)
     after = ""
@@ -478,6 +483,8 @@ def iter_raw_pages(
                 ),
                 fetched_at=fetched_at,
                 run_id=run_id,
+                feed_published=feed_published,
+                feed_title=feed_title,
             )
             for (
                 key,
@@ -495,6 +502,8 @@ def iter_raw_pages(
                 body_file,
                 offset,
                 length,
+                feed_published,
+                feed_title,
             ) in rows
         ]
         yield pages

@@ -7,7 +7,7 @@ nothing and change no article, attribution or date row.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pytest
 
 from kabar.demo import DEMO_DIR, DemoSite
 from tests.support.db import one
+from tests.support.localsite import LocalSite
 
 pytestmark = pytest.mark.slow
 
@@ -212,3 +213,52 @@ def test_flow_run_is_completed_with_artifacts_in_prefect(demo_runs):
     table = by_key["ingest-per-source"].data
     assert "demo" in str(table)
     assert "Warehouse totals" in str(by_key["ingest-summary"].data)
+
+
+_UNDATED_PAGE = (
+    "<html><head><meta charset='utf-8'><title>Panen raya di alun-alun</title></head><body><article>"
+    + "".join(
+        f"<p>Warga desa ke-{i} berkumpul di alun-alun untuk merayakan panen raya bersama keluarga, "
+        f"membawa {i + 2} keranjang hasil bumi dan menyanyikan lagu daerah hingga sore hari.</p>"
+        for i in range(12)
+    )
+    + "</article></body></html>"
+).encode()
+
+
+def test_reparse_keeps_the_feed_date_of_an_undated_page(prefect_server, tmp_path):
+    """A page with no date of its own gets the feed's: reparse must give it again, not drop it."""
+    from flows.ingest import ingest
+    from flows.reparse import reparse
+
+    db = tmp_path / "f.duckdb"
+    with LocalSite() as site:
+        feed = (
+            "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><item><title>Panen raya</title>"
+            f"<link>{site.url('/berita/panen.html')}</link><pubDate>Tue, 12 Nov 2024 09:30:00 +0700</pubDate>"
+            "</item></channel></rss>"
+        ).encode()
+        site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, feed)
+        site.routes["/berita/panen.html"] = (200, {"Content-Type": "text/html"}, _UNDATED_PAGE)
+        first = ingest(
+            warehouse_path=str(db), feeds=[site.url("/feed.xml")], allowed_hosts=[f"127.0.0.1:{site.port}"]
+        )
+    assert first["state"] == "completed" and first["new"] == 1
+
+    def stored() -> tuple[Any, ...]:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return one(
+                con.execute(
+                    "SELECT published_at, published_at_source, title, parse_hash, outlet, language, published_flags, "
+                    "source_id, (SELECT list((kind, value, span, flags)) FROM article_dates) FROM articles"
+                )
+            )
+        finally:
+            con.close()
+
+    before = stored()
+    assert before[0] == datetime(2024, 11, 12, 2, 30, tzinfo=UTC) and before[1] == "feed"
+    again = reparse(warehouse_path=str(db))
+    assert again["state"] == "completed" and again["pages"] == 1 and again["updated"] == 0
+    assert stored() == before
