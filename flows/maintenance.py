@@ -7,6 +7,8 @@ close on exit):
 * delete ``raw_pages`` rows whose ``fetched_at`` is older than ``raw_retention_days`` (0 or less keeps
   everything; rows without ``fetched_at`` are kept). Articles keep their text; only the stored HTML
   that ``reparse`` would re-read goes;
+* delete ``fetches`` rows (the per-attempt fetch log) older than ``fetch_log_retention_days`` (0 or
+  less keeps them all); each URL's outcome stays in ``url_state``, ``failures`` and ``articles``;
 * delete raw-page pack files (``<warehouse>.raw/``) no row points to any more: fully pruned ones and
   orphans of killed runs (even with retention off);
 * ``CHECKPOINT`` so the WAL is folded into the file and freed blocks can be reused;
@@ -44,6 +46,9 @@ class MaintenanceReport:
     rows_after: dict[str, int]
     bytes_before: int
     bytes_after: int
+    fetch_log_retention_days: int = 0
+    fetch_cutoff: datetime | None = None  # None: the fetch log is kept whole
+    pruned_fetches: int = 0
 
 
 def retention_cutoff(now: datetime, retention_days: int) -> datetime | None:
@@ -77,12 +82,19 @@ def _file_bytes(path: Path) -> int:
 
 
 def run_maintenance(
-    warehouse_path: Path | str, retention_days: int, *, now: datetime, lock_wait: float = 0.0
+    warehouse_path: Path | str,
+    retention_days: int,
+    *,
+    now: datetime,
+    lock_wait: float = 0.0,
+    fetch_log_retention_days: int = 0,
 ) -> MaintenanceReport:
-    """Prune ``raw_pages`` older than the retention and CHECKPOINT, in one read-write connection."""
+    """Prune ``raw_pages`` (and the ``fetches`` log) older than their retentions and CHECKPOINT, in
+    one read-write connection."""
     path = Path(warehouse_path)
     bytes_before = _file_bytes(path)
     cutoff = retention_cutoff(now, retention_days)
+    fetch_cutoff = retention_cutoff(now, fetch_log_retention_days)
     with wh.open_warehouse(path, wait=lock_wait) as con:
         before = _table_counts(con)
         pruned = 0
@@ -90,6 +102,7 @@ def run_maintenance(
             pruned = wh.prune_raw_pages(con, before=cutoff)  # also removes packs left without rows
         else:
             wh.remove_unreferenced_packs(con)  # orphans of killed runs, with retention off too
+        pruned_fetches = wh.prune_fetches(con, before=fetch_cutoff) if fetch_cutoff is not None else 0
         con.execute("CHECKPOINT")
         after = _table_counts(con)
     return MaintenanceReport(
@@ -101,6 +114,9 @@ def run_maintenance(
         rows_after=after,
         bytes_before=bytes_before,
         bytes_after=_file_bytes(path),
+        fetch_log_retention_days=fetch_log_retention_days,
+        fetch_cutoff=fetch_cutoff,
+        pruned_fetches=pruned_fetches,
     )
 
 
@@ -113,10 +129,17 @@ def report_markdown(report: MaintenanceReport) -> str:
             f"pruned **{report.pruned_raw_pages}** raw_pages rows fetched before "
             f"{report.cutoff:%Y-%m-%d %H:%M} UTC (retention {report.retention_days} days)"
         )
+    if report.fetch_cutoff is None:
+        fetch_policy = "fetch log kept whole (fetch_log_retention_days <= 0)"
+    else:
+        fetch_policy = (
+            f"pruned **{report.pruned_fetches}** fetches rows from before {report.fetch_cutoff:%Y-%m-%d %H:%M} UTC "
+            f"(retention {report.fetch_log_retention_days} days)"
+        )
     lines = [
         "# Warehouse maintenance",
         "",
-        f"Warehouse `{report.warehouse}`: {policy}; CHECKPOINT done.",
+        f"Warehouse `{report.warehouse}`: {policy}; {fetch_policy}; CHECKPOINT done.",
         "",
         "| table | rows before | rows after |",
         "|---|---:|---:|",
@@ -132,22 +155,36 @@ def report_markdown(report: MaintenanceReport) -> str:
 
 
 @task(name="prune-and-checkpoint", cache_policy=NO_CACHE)
-def prune_and_checkpoint(warehouse_path: str, raw_retention_days: int, lock_wait: float) -> MaintenanceReport:
-    report = run_maintenance(warehouse_path, raw_retention_days, now=datetime.now(UTC), lock_wait=lock_wait)
+def prune_and_checkpoint(
+    warehouse_path: str, raw_retention_days: int, lock_wait: float, fetch_log_retention_days: int = 0
+) -> MaintenanceReport:
+    report = run_maintenance(
+        warehouse_path,
+        raw_retention_days,
+        now=datetime.now(UTC),
+        lock_wait=lock_wait,
+        fetch_log_retention_days=fetch_log_retention_days,
+    )
     get_run_logger().info(
-        "pruned %d raw_pages rows (retention %d days); CHECKPOINT done",
+        "pruned %d raw_pages rows (retention %d days) and %d fetches rows (retention %d days); CHECKPOINT done",
         report.pruned_raw_pages,
         raw_retention_days,
+        report.pruned_fetches,
+        fetch_log_retention_days,
     )
     return report
 
 
 @flow(name="maintenance")
 def maintenance(
-    warehouse_path: str = "kabar.duckdb", raw_retention_days: int = 90, lock_wait: float = 300.0
+    warehouse_path: str = "kabar.duckdb",
+    raw_retention_days: int = 90,
+    lock_wait: float = 300.0,
+    fetch_log_retention_days: int = 180,
 ) -> dict[str, Any]:
-    """Prune raw HTML older than ``raw_retention_days`` and CHECKPOINT the warehouse."""
-    report = prune_and_checkpoint(warehouse_path, raw_retention_days, lock_wait)
+    """Prune raw HTML older than ``raw_retention_days``, fetch-log rows older than
+    ``fetch_log_retention_days``, and CHECKPOINT the warehouse."""
+    report = prune_and_checkpoint(warehouse_path, raw_retention_days, lock_wait, fetch_log_retention_days)
     create_markdown_artifact(
         key="maintenance-summary",
         markdown=report_markdown(report),
@@ -155,6 +192,7 @@ def maintenance(
     )
     return {
         "pruned_raw_pages": report.pruned_raw_pages,
+        "pruned_fetches": report.pruned_fetches,
         "rows_after": report.rows_after,
         "bytes_after": report.bytes_after,
     }

@@ -161,7 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_warehouse(p)
     p.add_argument("--port", type=int, default=None)
 
-    p = sub.add_parser("serve", help="run scheduled deployments: ingest every 15 min, daily maintenance")
+    p = sub.add_parser(
+        "serve",
+        help="run scheduled deployments: ingest every 15 min, daily maintenance",
+        epilog="Daily maintenance (03:00 UTC) keeps raw HTML for KABAR_RAW_RETENTION_DAYS days (default 90) "
+        "and the fetch-attempt log for KABAR_FETCH_LOG_RETENTION_DAYS days (default 180); 0 keeps everything.",
+    )
     _add_warehouse(p)
     p.add_argument(
         "--interval", type=float, default=15.0, metavar="MINUTES", help="ingest interval (default 15)"
@@ -376,15 +381,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
     warehouse = _warehouse_path(args)
     _settle_prefect(warehouse, args.port)
     from kabar.serve import serve_command
+    from kabar.settings import load_settings
 
+    settings = load_settings()  # KABAR_RAW_RETENTION_DAYS, KABAR_FETCH_LOG_RETENTION_DAYS -> maintenance
     if args.demo:
         from kabar.demo import DEFAULT_DEMO_PORT, DemoSite
 
         with DemoSite(DEFAULT_DEMO_PORT) as site:
             print(f"Demo site: {site.base}/", file=sys.stderr)
             params = site.ingest_parameters()
-            return serve_command(warehouse, interval_minutes=args.interval, ingest_parameters=params)
-    return serve_command(warehouse, interval_minutes=args.interval)
+            return serve_command(
+                warehouse,
+                interval_minutes=args.interval,
+                ingest_parameters=params,
+                raw_retention_days=settings.raw_retention_days,
+                fetch_log_retention_days=settings.fetch_log_retention_days,
+            )
+    return serve_command(
+        warehouse,
+        interval_minutes=args.interval,
+        raw_retention_days=settings.raw_retention_days,
+        fetch_log_retention_days=settings.fetch_log_retention_days,
+    )
 
 
 def cmd_report(args: argparse.Namespace, which: str) -> int:

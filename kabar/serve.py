@@ -7,7 +7,7 @@ simplest robust "one command" scheduler):
   with its own ``interval_minutes`` in ``seeds/sources.csv`` gets its own deployment at that cadence;
   the other sources share the default one. Tags ``kabar`` and ``source:<id>`` (``source:all`` when
   the flow resolves all configured sources itself).
-* ``maintenance/daily``: raw HTML retention and CHECKPOINT at 03:00 (``0 3 * * *``, server time zone UTC).
+* ``maintenance/daily``: raw HTML and fetch-log retention, CHECKPOINT at 03:00 (``0 3 * * *``, server time zone UTC).
 
 Failures: the ingest flow retries once after 60 s (a failed run stays visible as Failed in the UI);
 the run is idempotent, so a retry only finishes what is left.
@@ -149,6 +149,7 @@ def build_deployments(
     maintenance_interval: timedelta | None = None,
     raw_retention_days: int | None = None,
     ingest_parameters: Mapping[str, Any] | None = None,
+    fetch_log_retention_days: int | None = None,
 ) -> list[Any]:
     """The ``RunnerDeployment`` objects ``serve`` runs (imports prefect and the flows)."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
@@ -183,6 +184,8 @@ def build_deployments(
         mparams: dict[str, Any] = {_warehouse_param(maintenance): wh}
         if raw_retention_days is not None:
             mparams["raw_retention_days"] = raw_retention_days
+        if fetch_log_retention_days is not None:
+            mparams["fetch_log_retention_days"] = fetch_log_retention_days
         schedule: dict[str, Any] = (
             {"interval": maintenance_interval}
             if maintenance_interval is not None
@@ -196,7 +199,7 @@ def build_deployments(
                 parameters=_accepted(maintenance, mparams),
                 tags=["kabar", "maintenance"],
                 concurrency_limit=one_at_a_time,
-                description="Prune old raw HTML and CHECKPOINT the warehouse",
+                description="Prune old raw HTML and fetch-log rows, CHECKPOINT the warehouse",
                 entrypoint_type=EntrypointType.MODULE_PATH,
                 **schedule,
             )
@@ -217,6 +220,7 @@ def serve_command(
     raw_retention_days: int | None = None,
     ingest_parameters: Mapping[str, Any] | None = None,
     limit: int | None = None,
+    fetch_log_retention_days: int | None = None,
 ) -> int:
     """Serve the scheduled deployments until interrupted; returns an exit code.
 
@@ -260,6 +264,7 @@ def serve_command(
             ),
             raw_retention_days=raw_retention_days,
             ingest_parameters=ingest_parameters,
+            fetch_log_retention_days=fetch_log_retention_days,
         )
         for sched in schedules if include_ingest else ():
             who = ", ".join(sched.sources) if sched.sources is not None else "all configured sources"

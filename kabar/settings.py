@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     workers: int = 0  # extraction processes; 0 = number of cores
     extract_timeout: float = 60.0  # seconds for one page's extraction before the worker is killed
     max_urls_per_source: int = 0  # 0 = no cap
-    raw_retention_days: int = 90
+    raw_retention_days: int = 90  # days of raw HTML kept for `kabar reparse` (0 = keep all)
+    fetch_log_retention_days: int = 180  # days of fetch-attempt log rows (`fetches`) kept (0 = keep all)
     prefect_port: int = 4200
 
 

@@ -7,6 +7,7 @@
     load_batch                  one transaction: articles + children, fetches, raw pages, failures, flips
     iter_raw_pages              stored bodies for ``kabar reparse`` (pack files in ``<warehouse>.raw/``)
     prune_raw_pages             retention; ``remove_unreferenced_packs`` drops packs no row points to
+    prune_fetches               retention of the fetch-attempt log
     query_readonly              ``kabar sql``
 
 Table catalogue: ``warehouse/README.md``.  Schema history: ``warehouse/MIGRATIONS.md``.
@@ -37,6 +38,7 @@ from warehouse.state import (
     iter_raw_pages,
     known_canonical_urls,
     pending_urls,
+    prune_fetches,
     prune_raw_pages,
     record_discovered,
     set_feed_state,
@@ -65,6 +67,7 @@ __all__ = [
     "open_warehouse",
     "parse_hash",
     "pending_urls",
+    "prune_fetches",
     "prune_raw_pages",
     "query_names",
     "query_readonly",

@@ -436,6 +436,15 @@ def prune_raw_pages(
     return int(row[0]) if row else 0
 
 
+def prune_fetches(con: duckdb.DuckDBPyConnection, *, before: datetime) -> int:
+    """Delete fetch-attempt log rows (``fetches``) from before the instant ``before``; return how many.
+
+    The log is diagnostics only: articles, ``url_state`` and ``failures`` keep each URL's outcome."""
+    with transaction(con, "prune_fetches"):
+        row = con.execute("DELETE FROM fetches WHERE fetched_at < $cutoff", {"cutoff": before}).fetchone()
+    return int(row[0]) if row else 0
+
+
 # the feed's date and title come from the URL ledger: ingest hands them to the parsers, so reparse must too
 _RAW_PAGE_SQL = """
 SELECT r.canonical_url, r.url, r.final_url, r.source_id, r.status, r.content_type, r.charset, r.compression,
@@ -513,6 +522,7 @@ def iter_raw_pages(
 
 
 __all__ = [
+    "prune_fetches",
     "COUNT_COLUMNS",
     "DiscoverStats",
     "FeedState",

@@ -118,6 +118,39 @@ def test_run_maintenance_prunes_only_old_raw_pages(tmp_path: Path) -> None:
     assert kept.pruned_raw_pages == 0 and kept.rows_after["raw_pages"] == 3
 
 
+def test_run_maintenance_prunes_only_old_fetch_log_rows(tmp_path: Path) -> None:
+    """The per-attempt fetch log is cut at its own retention; raw pages, url_state and failures stay."""
+    import warehouse
+    from extractors.models import FetchResult
+    from flows.maintenance import report_markdown, run_maintenance
+
+    db = tmp_path / "kabar.duckdb"
+    ages = [1, 179, 181, 400]
+    fetches = [
+        FetchResult(
+            url=f"https://example.test/{i}",
+            final_url=f"https://example.test/{i}",
+            ok=True,
+            status=200,
+            fetched_at=NOW - timedelta(days=age),
+            body=b"<p>x</p>",
+            content_type="text/html",
+            charset="utf-8",
+        )  # fmt: skip
+        for i, age in enumerate(ages)
+    ]
+    with warehouse.open_warehouse(db) as con:
+        warehouse.load_batch(con, run_id="r1", articles=[], failures=[], fetches=fetches, keep_raw=False)
+    kept = run_maintenance(db, 0, now=NOW)  # the fetch log's retention is off unless asked for
+    assert kept.pruned_fetches == 0 and kept.fetch_cutoff is None and kept.rows_after["fetches"] == 4
+    report = run_maintenance(db, 0, now=NOW, fetch_log_retention_days=180)
+    assert report.pruned_fetches == 2 and report.fetch_cutoff == NOW - timedelta(days=180)
+    _cols, rows = warehouse.query_readonly(db, "SELECT url FROM fetches ORDER BY url")
+    assert [r[0] for r in rows] == ["https://example.test/0", "https://example.test/1"]
+    assert "pruned **2** fetches rows" in report_markdown(report)
+    assert "| fetches | 4 | 2 |" in report_markdown(report)
+
+
 def test_run_maintenance_removes_orphan_packs_even_with_retention_off(tmp_path: Path) -> None:
     """A pack written by a run killed before its load committed is deleted; packs in use stay."""
     import warehouse
@@ -156,6 +189,10 @@ def test_build_deployments_schedules_and_overlap_policy(tmp_path: Path) -> None:
     assert maint.entrypoint == "flows.maintenance.maintenance"
     assert maint.parameters == {"warehouse_path": str(db.resolve()), "raw_retention_days": 30}
     assert [s.schedule.cron for s in maint.schedules] == ["0 3 * * *"]
+    [both] = build_deployments(
+        db, [], include_ingest=False, raw_retention_days=30, fetch_log_retention_days=365
+    )
+    assert both.parameters["fetch_log_retention_days"] == 365
     assert maint.concurrency_limit == 1
     assert maint.concurrency_options.collision_strategy == ConcurrencyLimitStrategy.CANCEL_NEW
 
