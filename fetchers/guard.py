@@ -193,17 +193,30 @@ async def check_destination(
             raise PermanentFailure(
                 "dns_error", f"The host {host} could not be resolved ({exc}).", url=shown
             ) from None
-        addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in raw]
+        addresses = _addresses(raw)
         if not addresses:
             raise PermanentFailure("dns_error", f"The host {host} resolved to no address.", url=shown)
+    blocked = _first_blocked(addresses)
+    if blocked:
+        raise PermanentFailure(
+            "private_address",
+            f"Refused to connect to {shown}: {host} resolves to {blocked[0]}, which is {blocked[1]}.",
+            url=shown,
+        )
+
+
+def _addresses(raw: Iterable[str]) -> list[IPAddress]:
+    """Resolver answers as addresses (an IPv6 zone suffix dropped)."""
+    return [ipaddress.ip_address(a.split("%", 1)[0]) for a in raw]
+
+
+def _first_blocked(addresses: Iterable[IPAddress]) -> tuple[IPAddress, str] | None:
+    """The first address that must not be contacted, with why; None when all are public."""
     for ip in addresses:
         reason = blocked_reason(ip)
         if reason:
-            raise PermanentFailure(
-                "private_address",
-                f"Refused to connect to {shown}: {host} resolves to {ip}, which is {reason}.",
-                url=shown,
-            )
+            return ip, reason
+    return None
 
 
 def _connect_allowed(host: str, port: int, allowed_hosts: Iterable[str]) -> bool:
@@ -262,18 +275,17 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
                 raise httpcore.ConnectTimeout(f"resolving {host} took longer than {timeout} s") from None
             except (OSError, UnicodeError) as exc:
                 raise httpcore.ConnectError(f"{host} could not be resolved ({exc})") from None
-            addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in raw]
+            addresses = _addresses(raw)
             if not addresses:
                 raise httpcore.ConnectError(f"{host} resolved to no address")
-        for ip in addresses:
-            reason = blocked_reason(ip)
-            if reason:
-                raise PermanentFailure(
-                    "private_address",
-                    f"Refused to connect to {host}:{port}: at connect time it resolves to {ip}, "
-                    f"which is {reason}.",
-                    url=f"{host}:{port}",
-                )
+        blocked = _first_blocked(addresses)
+        if blocked:
+            raise PermanentFailure(
+                "private_address",
+                f"Refused to connect to {host}:{port}: at connect time it resolves to {blocked[0]}, "
+                f"which is {blocked[1]}.",
+                url=f"{host}:{port}",
+            )
         last: Exception | None = None
         for ip in addresses:
             try:

@@ -384,25 +384,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kabar.settings import load_settings
 
     settings = load_settings()  # KABAR_RAW_RETENTION_DAYS, KABAR_FETCH_LOG_RETENTION_DAYS -> maintenance
+
+    def _serve(ingest_parameters: dict[str, Any] | None) -> int:
+        return serve_command(
+            warehouse,
+            interval_minutes=args.interval,
+            ingest_parameters=ingest_parameters,
+            raw_retention_days=settings.raw_retention_days,
+            fetch_log_retention_days=settings.fetch_log_retention_days,
+        )
+
     if args.demo:
         from kabar.demo import DEFAULT_DEMO_PORT, DemoSite
 
         with DemoSite(DEFAULT_DEMO_PORT) as site:
             print(f"Demo site: {site.base}/", file=sys.stderr)
-            params = site.ingest_parameters()
-            return serve_command(
-                warehouse,
-                interval_minutes=args.interval,
-                ingest_parameters=params,
-                raw_retention_days=settings.raw_retention_days,
-                fetch_log_retention_days=settings.fetch_log_retention_days,
-            )
-    return serve_command(
-        warehouse,
-        interval_minutes=args.interval,
-        raw_retention_days=settings.raw_retention_days,
-        fetch_log_retention_days=settings.fetch_log_retention_days,
-    )
+            return _serve(site.ingest_parameters())
+    return _serve(None)
 
 
 def cmd_report(args: argparse.Namespace, which: str) -> int:

@@ -8,7 +8,7 @@ resolve_specs      : CLI/flow parameters -> the SourceSpecs of this run
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Protocol
@@ -115,22 +115,11 @@ def resolve_specs(
         specs = []
         for host, g in groups.items():
             known = by_host.get(host) or by_host.get(host.removeprefix("www."))
-            if known is None:
-                specs.append(adhoc_spec(host, feeds=g["feeds"], sitemaps=g["sitemaps"], urls=g["urls"]))
-                continue
+            feeds, sitemaps, urls = tuple(g["feeds"]), tuple(g["sitemaps"]), tuple(g["urls"])
             specs.append(
-                SourceSpec(
-                    source_id=known.source_id,
-                    name=known.name,
-                    homepage=known.homepage,
-                    feeds=tuple(g["feeds"]),
-                    sitemaps=tuple(g["sitemaps"]),
-                    urls=tuple(g["urls"]),
-                    language=known.language,
-                    country=known.country,
-                    timezone=known.timezone,
-                    outlet=known.outlet,
-                )
+                adhoc_spec(host, feeds=feeds, sitemaps=sitemaps, urls=urls)
+                if known is None
+                else replace(known, feeds=feeds, sitemaps=sitemaps, urls=urls)
             )
         return specs
     if sources:

@@ -551,13 +551,17 @@ def load_batch(
                 art = _articles_table(to_write, ids, previous, run_id, now)
                 att, dat = _children_tables(to_write, ids, run_id)
                 with registered(con, {"_kb_articles": art, "_kb_attributions": att, "_kb_dates": dat}):
-                    updated_keys = [key for key, _, _ in to_write if status[key] == "updated"]
-                    if updated_keys:
+                    updated = [
+                        (key, aid)
+                        for (key, _, _), aid in zip(to_write, ids, strict=True)
+                        if status[key] == "updated"
+                    ]
+                    if updated:
                         upd = A.table(
                             A.UPDATED_KEYS,
                             {
-                                "canonical_url": updated_keys,
-                                "article_id": [article_id(k) for k in updated_keys],
+                                "canonical_url": [key for key, _ in updated],
+                                "article_id": [aid for _, aid in updated],
                             },
                         )
                         with registered(con, {"_kb_updated": upd}):
