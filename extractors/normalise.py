@@ -27,6 +27,7 @@ from extractors.dates import (
 )
 from extractors.errors import KabarError
 from extractors.extract import extract_page, page_date, parse_html
+from extractors.language import guess_language, timezone_for_language
 from extractors.models import ArticleRow, AttributionRow, DateRow, FailureRow
 from extractors.urls import canonicalize_url
 
@@ -49,14 +50,15 @@ class PageJob:
     final_url: str
     source_id: str | None
     outlet: str | None
-    timezone: str
-    language: str | None
+    timezone: str  # the source's IANA zone; "" when unknown (then by the article's language)
+    language: str | None  # the source's configured language
     body: bytes
     text: str | None  # already-decoded HTML, when the caller has it; preferred over body
     fetched_at: datetime
     charset: str | None = None  # the charset the fetcher settled on: the worker decodes body with it
     feed_published: datetime | None = None
     feed_title: str | None = None
+    feed_language: str | None = None  # what the feed / news sitemap declared for this URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,13 +176,14 @@ def build_article(job: PageJob) -> ArticleRow:
     tree = parse_html(html)
     extracted = extract_page(html, url=job.final_url or job.url, with_date=False, tree=tree)
     candidates = find_date_candidates(html)
-    language = extracted.language or job.language
+    # the most specific statement wins: the page, its feed entry, the source's config, then the text
+    language = extracted.language or job.feed_language or job.language or guess_language(extracted.text)
     parsed = parse_text(
         extracted.text,
         url=job.final_url or job.url,
         outlet=job.outlet or extracted.sitename,
         language=language,
-        tz=job.timezone,
+        tz=job.timezone or timezone_for_language(language),
         fetched_at=job.fetched_at,
         date_candidates=candidates,
         extracted_date=lambda: page_date(tree, url=extracted.canonical_url or job.final_url or job.url),

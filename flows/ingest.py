@@ -191,7 +191,7 @@ def ingest(
                 pending = warehouse.pending_urls(
                     con, source_ids=source_ids, refresh=refresh, limit=max_urls or None
                 )
-                meta = {p.url: (p.source_id, p.feed_published, p.feed_title) for p in pending}
+                listed = {p.url: p for p in pending}
                 batches = _batches(pending, settings.batch_size)
                 logger.info(
                     "%d URLs to fetch in %d batches of up to %d",
@@ -215,7 +215,7 @@ def ingest(
                         results: list[FetchResult] = future.result()
                         fetched_batches += 1
                         future = fetch_next(fetched_batches)
-                        jobs, fetch_failures = jobs_for_batch(results, specs_by_id, meta)
+                        jobs, fetch_failures = jobs_for_batch(results, specs_by_id, listed)
                         # the decoded text now travels with the jobs; keep only raw bodies for loading
                         results = [replace(r, text=None) if r.text is not None else r for r in results]
                         in_flight.append((results, pool.submit(jobs), fetch_failures))
@@ -233,7 +233,8 @@ def ingest(
                         per_source[source_key(f.source_id)][f"failed:{f.error_class}"] += 1
                     for r in results:
                         if r.ok:
-                            per_source[source_key(meta.get(r.url, (None,))[0])]["fetched"] += 1
+                            known = listed.get(r.url)
+                            per_source[source_key(known.source_id if known else None)]["fetched"] += 1
                     logger.info(
                         "batch %d/%d (%d%%): %d fetched, %d articles, %d failed",
                         loaded,

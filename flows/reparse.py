@@ -72,14 +72,15 @@ def reparse(
                                 final_url=r.final_url or r.url,
                                 source_id=r.source_id,
                                 outlet=(spec.outlet or None) if spec else None,
-                                timezone=spec.timezone if spec else "UTC",
-                                language=spec.language if spec else None,
+                                timezone=spec.timezone if spec else "",
+                                language=(spec.language or None) if spec else None,
                                 body=r.body,
                                 text=None,
                                 charset=r.charset,
                                 fetched_at=r.fetched_at,
                                 feed_published=r.feed_published,  # as ingest does: same inputs, same row
                                 feed_title=r.feed_title,
+                                feed_language=r.feed_language,
                             )
                         )
                     stats = reparse_batch(con, pool, run_id, cast(list[PageJob], quote(jobs)))

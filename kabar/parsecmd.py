@@ -12,13 +12,11 @@ from zoneinfo import ZoneInfo
 from extractors.attribution import to_label_dict
 from extractors.dates import PublishedDate, find_date_candidates
 from extractors.errors import KabarError
-from extractors.language import guess_language
+from extractors.language import guess_language, timezone_for_language
 from extractors.models import SourceSpec
 from extractors.normalise import page_reporters, parse_text
 from extractors.sources import load_sources
 from extractors.urls import url_host
-
-_TZ_BY_LANGUAGE = {"id": "Asia/Jakarta", "ms": "Asia/Kuala_Lumpur"}
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +69,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
     tz = (
         (getattr(d, "tz", None) if d else None)
         or (source.timezone if source else None)
-        or _TZ_BY_LANGUAGE.get(language or "", "UTC")
+        or timezone_for_language(language)
     )
     outlet = (
         rec.get("outlet")
@@ -106,7 +104,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
         if not language:
             language = guess_language(text)
             if not (getattr(d, "tz", None) if d else None) and not source:
-                tz = _TZ_BY_LANGUAGE.get(language or "", tz)
+                tz = timezone_for_language(language)
                 if given is not None and given.tzinfo is None:
                     given = given.replace(tzinfo=ZoneInfo(tz))
         known = None

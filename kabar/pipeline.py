@@ -23,6 +23,19 @@ SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 MAX_SITEMAP_DOCUMENTS = 200  # per source per run: a guard against sitemap-index loops and fan-out
 
 
+class Listed(Protocol):
+    """What discovery recorded about a pending URL (``warehouse.PendingUrl`` fits)."""
+
+    @property
+    def source_id(self) -> str | None: ...
+    @property
+    def feed_published(self) -> datetime | None: ...
+    @property
+    def feed_title(self) -> str | None: ...
+    @property
+    def feed_language(self) -> str | None: ...
+
+
 class FetchesMany(Protocol):
     def fetch_many(
         self,
@@ -72,9 +85,9 @@ def adhoc_spec(
         feeds=tuple(feeds),
         sitemaps=tuple(sitemaps),
         urls=tuple(urls),
-        language="en",
+        language="",  # unknown: the page, the feed or the text says (extractors.normalise.build_article)
         country="",
-        timezone="UTC",
+        timezone="",  # unknown: by the article's language (extractors.language.timezone_for_language)
         outlet="",
     )
 
@@ -225,16 +238,17 @@ def discover_documents(
 def jobs_for_batch(
     results: Sequence[FetchResult],
     specs_by_id: dict[str | None, SourceSpec],
-    meta: dict[str, tuple[str | None, datetime | None, str | None]],
+    listed: Mapping[str, Listed],
 ) -> tuple[list[PageJob], list[FailureRow]]:
     """Split fetch results into extraction jobs and recorded fetch failures.
 
-    ``meta`` maps the requested URL to (source_id, feed_published, feed_title).
+    ``listed`` maps the requested URL to what discovery recorded about it.
     """
     jobs: list[PageJob] = []
     failures: list[FailureRow] = []
     for res in results:
-        source_id, feed_published, feed_title = meta.get(res.url, (None, None, None))
+        known = listed.get(res.url)
+        source_id = known.source_id if known else None
         if not res.ok or res.not_modified:
             failures.append(
                 FailureRow(
@@ -256,14 +270,15 @@ def jobs_for_batch(
                 final_url=res.final_url or res.url,
                 source_id=source_id,
                 outlet=(spec.outlet or None) if spec else None,
-                timezone=spec.timezone if spec else "UTC",
-                language=spec.language if spec else None,
+                timezone=spec.timezone if spec else "",
+                language=(spec.language or None) if spec else None,
                 body=res.body,  # bytes + charset: decoded in the worker (a str copy is up to 4x larger)
                 text=None,
                 charset=res.charset if res.text is not None else None,
                 fetched_at=res.fetched_at,
-                feed_published=feed_published,
-                feed_title=feed_title,
+                feed_published=known.feed_published if known else None,
+                feed_title=known.feed_title if known else None,
+                feed_language=known.feed_language if known else None,
             )
         )
     return jobs, failures

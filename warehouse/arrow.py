@@ -174,6 +174,7 @@ DISCOVERED = pa.schema(
         ("discovered_from", pa.string()),
         ("feed_title", pa.string()),
         ("feed_published", TS),
+        ("feed_language", pa.string()),
     ]
 )
 

@@ -59,6 +59,7 @@ class PendingUrl:
     feed_published: datetime | None
     feed_title: str | None
     discovered_via: str | None
+    feed_language: str | None = None
 
 
 def _merge_refs(refs: Sequence[ArticleRef]) -> dict[str, ArticleRef]:
@@ -72,7 +73,11 @@ def _merge_refs(refs: Sequence[ArticleRef]) -> dict[str, ArticleRef]:
         if first is None:
             out[key] = ref
             continue
-        if (first.title is None and ref.title) or (first.published is None and ref.published):
+        if (
+            (first.title is None and ref.title)
+            or (first.published is None and ref.published)
+            or (first.language is None and ref.language)
+        ):
             out[key] = ArticleRef(
                 url=first.url,
                 discovered_via=first.discovered_via,
@@ -93,9 +98,9 @@ WHERE canonical_url IN (SELECT canonical_url FROM _kb_refs)
 _INSERT_PENDING_SQL = """
 INSERT INTO url_state (canonical_url, url, source_id, status, first_discovered_at, last_attempt_at, attempts,
                        error_class, error, transient, discovered_via, discovered_from, feed_title,
-                       feed_published, run_id)
+                       feed_published, feed_language, run_id)
 SELECT r.canonical_url, r.url, r.source_id, 'pending', $now, NULL, 0, NULL, NULL, NULL,
-       r.discovered_via, r.discovered_from, r.feed_title, r.feed_published, $run_id
+       r.discovered_via, r.discovered_from, r.feed_title, r.feed_published, r.feed_language, $run_id
 FROM _kb_refs r
 WHERE NOT EXISTS (SELECT 1 FROM url_state s WHERE s.canonical_url = r.canonical_url)
 """
@@ -105,12 +110,14 @@ _BACKFILL_SQL = """
 UPDATE url_state SET
     source_id = coalesce(url_state.source_id, r.source_id),
     feed_title = coalesce(url_state.feed_title, r.feed_title),
-    feed_published = coalesce(url_state.feed_published, r.feed_published)
+    feed_published = coalesce(url_state.feed_published, r.feed_published),
+    feed_language = coalesce(url_state.feed_language, r.feed_language)
 FROM _kb_refs r
 WHERE url_state.canonical_url = r.canonical_url
   AND ((url_state.source_id IS NULL AND r.source_id IS NOT NULL)
        OR (url_state.feed_title IS NULL AND r.feed_title IS NOT NULL)
-       OR (url_state.feed_published IS NULL AND r.feed_published IS NOT NULL))
+       OR (url_state.feed_published IS NULL AND r.feed_published IS NOT NULL)
+       OR (url_state.feed_language IS NULL AND r.feed_language IS NOT NULL))
 """
 
 
@@ -131,6 +138,7 @@ def record_discovered(
             "discovered_from": [r.discovered_from for r in merged.values()],
             "feed_title": [r.title for r in merged.values()],
             "feed_published": [A.utc(r.published, "feed date", r.url) for r in merged.values()],
+            "feed_language": [r.language for r in merged.values()],
         },
     )
     counts = {"done": 0, "failed_permanent": 0, "failed_transient": 0, "pending": 0}
@@ -185,7 +193,8 @@ def pending_urls(
         where.append(clause)
         params["ids"] = ids
     sql = (
-        "SELECT canonical_url, url, source_id, feed_published, feed_title, discovered_via FROM url_state"
+        "SELECT canonical_url, url, source_id, feed_published, feed_title, discovered_via, feed_language"
+        " FROM url_state"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY first_discovered_at, feed_published DESC NULLS LAST, canonical_url"
     )
@@ -195,11 +204,11 @@ def pending_urls(
     rows = con.execute(sql, params).fetchall()
     seen: set[str] = set()
     out: list[PendingUrl] = []
-    for key, url, source_id, published, title, via in rows:
+    for key, url, source_id, published, title, via, language in rows:
         if key in seen:
             continue
         seen.add(key)
-        out.append(PendingUrl(key, url, source_id, published, title, via))
+        out.append(PendingUrl(key, url, source_id, published, title, via, language))
     return out
 
 
@@ -408,6 +417,7 @@ class RawPage:
     run_id: str | None
     feed_published: datetime | None = None  # from url_state: what the feed said when it listed the URL
     feed_title: str | None = None
+    feed_language: str | None = None
 
     @property
     def text(self) -> str:
@@ -445,12 +455,13 @@ def prune_fetches(con: duckdb.DuckDBPyConnection, *, before: datetime) -> int:
     return int(row[0]) if row else 0
 
 
-# the feed's date and title come from the URL ledger: ingest hands them to the parsers, so reparse must too
+# the feed's date, title and language come from the URL ledger: ingest hands them to the parsers, so reparse must too
 _RAW_PAGE_SQL = """
 SELECT r.canonical_url, r.url, r.final_url, r.source_id, r.status, r.content_type, r.charset, r.compression,
        r.body_z, r.bytes, r.fetched_at, r.run_id, r.body_file, r.body_offset, r.body_length,
        (SELECT first(s.feed_published) FROM url_state s WHERE s.canonical_url = r.canonical_url),
-       (SELECT first(s.feed_title) FROM url_state s WHERE s.canonical_url = r.canonical_url)
+       (SELECT first(s.feed_title) FROM url_state s WHERE s.canonical_url = r.canonical_url),
+       (SELECT first(s.feed_language) FROM url_state s WHERE s.canonical_url = r.canonical_url)
 FROM raw_pages r
 WHERE r.canonical_url > $after {source_filter}
 ORDER BY r.canonical_url
@@ -494,6 +505,7 @@ def iter_raw_pages(
                 run_id=run_id,
                 feed_published=feed_published,
                 feed_title=feed_title,
+                feed_language=feed_language,
             )
             for (
                 key,
@@ -513,6 +525,7 @@ def iter_raw_pages(
                 length,
                 feed_published,
                 feed_title,
+                feed_language,
             ) in rows
         ]
         yield pages

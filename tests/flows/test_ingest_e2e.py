@@ -259,6 +259,39 @@ def test_reparse_keeps_the_feed_date_of_an_undated_page(prefect_server, tmp_path
 
     before = stored()
     assert before[0] == datetime(2024, 11, 12, 2, 30, tzinfo=UTC) and before[1] == "feed"
+    assert before[5] == "id"  # an ad-hoc source has no language: the text says Indonesian
     again = reparse(warehouse_path=str(db))
     assert again["state"] == "completed" and again["pages"] == 1 and again["updated"] == 0
+    assert stored() == before
+
+
+def test_the_feed_language_reaches_the_article_and_survives_reparse(prefect_server, tmp_path):
+    """RSS <language> is used when the page has no <html lang>; reparse uses it again."""
+    from flows.ingest import ingest
+    from flows.reparse import reparse
+
+    db = tmp_path / "l.duckdb"
+    with LocalSite() as site:
+        feed = (
+            "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><language>ms-MY</language>"
+            f"<item><title>Panen raya</title><link>{site.url('/berita/panen.html')}</link></item></channel></rss>"
+        ).encode()
+        site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, feed)
+        site.routes["/berita/panen.html"] = (200, {"Content-Type": "text/html"}, _UNDATED_PAGE)
+        first = ingest(
+            warehouse_path=str(db), feeds=[site.url("/feed.xml")], allowed_hosts=[f"127.0.0.1:{site.port}"]
+        )
+    assert first["state"] == "completed" and first["new"] == 1
+
+    def stored() -> tuple[Any, ...]:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return one(con.execute("SELECT language, parse_hash FROM articles"))
+        finally:
+            con.close()
+
+    before = stored()
+    assert before[0] == "ms"  # the text alone reads as Indonesian; the feed said Malay
+    again = reparse(warehouse_path=str(db))
+    assert again["state"] == "completed" and again["updated"] == 0
     assert stored() == before

@@ -95,7 +95,9 @@ def _article(
     )
 
 
-def _ref(n: int, *, source_id: str | None = "egindo", url: str | None = None) -> ArticleRef:
+def _ref(
+    n: int, *, source_id: str | None = "egindo", url: str | None = None, language: str | None = None
+) -> ArticleRef:
     return ArticleRef(
         url=url or f"https://www.egindo.co/news/{n}",
         discovered_via="feed",
@@ -103,6 +105,7 @@ def _ref(n: int, *, source_id: str | None = "egindo", url: str | None = None) ->
         source_id=source_id,
         title=f"Feed title {n}",
         published=datetime(2025, 3, 5, 8, 0, tzinfo=JAKARTA),
+        language=language,
     )
 
 

@@ -356,11 +356,12 @@ def test_parse_hash_of_stored_rows_does_not_drift() -> None:
 
 
 def test_raw_pages_carry_the_feed_date_and_title_from_url_state(con, make_ref, make_fetch) -> None:
-    """reparse hands the parsers what ingest did: the feed's date and title come with each raw page."""
-    warehouse.record_discovered(con, "r1", [make_ref(1)])
+    """reparse hands the parsers what ingest did: the feed's date, title and language come with each raw page."""
+    warehouse.record_discovered(con, "r1", [make_ref(1, language="id")])
     warehouse.load_batch(con, run_id="r1", articles=[], failures=[], fetches=[make_fetch(1), make_fetch(2)])
     pages = {p.url: p for b in warehouse.iter_raw_pages(con) for p in b}
     listed, unlisted = pages["https://www.egindo.co/news/1"], pages["https://www.egindo.co/news/2"]
     assert listed.feed_published == make_ref(1).published
     assert listed.feed_title == "Feed title 1"
-    assert unlisted.feed_published is None and unlisted.feed_title is None
+    assert listed.feed_language == "id"
+    assert unlisted.feed_published is None and unlisted.feed_title is None and unlisted.feed_language is None

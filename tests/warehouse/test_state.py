@@ -27,6 +27,22 @@ def test_record_discovered_is_idempotent(con, make_ref) -> None:
     ]
 
 
+def test_feed_language_is_kept_and_backfilled_by_a_later_discovery(con, make_ref) -> None:
+    """A feed's declared language reaches the worker through url_state (pending_urls)."""
+    warehouse.record_discovered(con, "r1", [make_ref(1, language="id"), make_ref(2)])
+    before = {p.canonical_url: p.feed_language for p in warehouse.pending_urls(con)}
+    assert before == {"https://www.egindo.co/news/1": "id", "https://www.egindo.co/news/2": None}
+    # a later listing (another feed, a news sitemap) fills the blank; it never overwrites a value
+    warehouse.record_discovered(con, "r2", [make_ref(1, language="en"), make_ref(2, language="ms")])
+    after = {p.canonical_url: p.feed_language for p in warehouse.pending_urls(con)}
+    assert after == {"https://www.egindo.co/news/1": "id", "https://www.egindo.co/news/2": "ms"}
+    # within one discovery, duplicates of a URL merge their blanks too
+    warehouse.record_discovered(con, "r3", [make_ref(3), make_ref(3, language="id")])
+    assert {p.canonical_url: p.feed_language for p in warehouse.pending_urls(con)}[
+        "https://www.egindo.co/news/3"
+    ] == "id"
+
+
 def test_record_discovered_counts_finished_urls(con, make_ref, make_article, make_failure) -> None:
     warehouse.record_discovered(con, "r1", [make_ref(i) for i in range(4)])
     warehouse.load_batch(
