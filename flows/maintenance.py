@@ -11,12 +11,15 @@ close on exit):
   less keeps them all); each URL's outcome stays in ``url_state``, ``failures`` and ``articles``;
 * delete raw-page pack files (``<warehouse>.raw/``) no row points to any more: fully pruned ones and
   orphans of killed runs (even with retention off);
+* rebuild the full-text search index (``search_docs``, ``kabar search``) when articles changed since
+  its last build (DuckDB does not maintain it incrementally);
 * ``CHECKPOINT`` so the WAL is folded into the file and freed blocks can be reused;
 * a markdown artifact with the row counts before and after, and the sizes on disk.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -49,6 +52,9 @@ class MaintenanceReport:
     fetch_log_retention_days: int = 0
     fetch_cutoff: datetime | None = None  # None: the fetch log is kept whole
     pruned_fetches: int = 0
+    search_stale: int = 0  # articles the search index did not reflect before this run
+    search_indexed: int | None = None  # documents in the rebuilt index; None: not rebuilt
+    search_seconds: float = 0.0
 
 
 def retention_cutoff(now: datetime, retention_days: int) -> datetime | None:
@@ -88,9 +94,10 @@ def run_maintenance(
     now: datetime,
     lock_wait: float = 0.0,
     fetch_log_retention_days: int = 0,
+    rebuild_search: bool = False,
 ) -> MaintenanceReport:
-    """Prune ``raw_pages`` (and the ``fetches`` log) older than their retentions and CHECKPOINT, in
-    one read-write connection."""
+    """Prune ``raw_pages`` (and the ``fetches`` log) older than their retentions, rebuild the search
+    index if ``rebuild_search`` and it is stale, and CHECKPOINT, in one read-write connection."""
     path = Path(warehouse_path)
     bytes_before = _file_bytes(path)
     cutoff = retention_cutoff(now, retention_days)
@@ -103,6 +110,13 @@ def run_maintenance(
         else:
             wh.remove_unreferenced_packs(con)  # orphans of killed runs, with retention off too
         pruned_fetches = wh.prune_fetches(con, before=fetch_cutoff) if fetch_cutoff is not None else 0
+        stale, indexed, seconds = 0, None, 0.0
+        if rebuild_search:
+            stale = wh.stale_search_docs(con)
+            if stale or not wh.search_index_exists(con):
+                started = time.perf_counter()
+                indexed = wh.rebuild_search_index(con)
+                seconds = time.perf_counter() - started
         con.execute("CHECKPOINT")
         after = _table_counts(con)
     return MaintenanceReport(
@@ -117,6 +131,9 @@ def run_maintenance(
         fetch_log_retention_days=fetch_log_retention_days,
         fetch_cutoff=fetch_cutoff,
         pruned_fetches=pruned_fetches,
+        search_stale=stale,
+        search_indexed=indexed,
+        search_seconds=seconds,
     )
 
 
@@ -136,10 +153,17 @@ def report_markdown(report: MaintenanceReport) -> str:
             f"pruned **{report.pruned_fetches}** fetches rows from before {report.fetch_cutoff:%Y-%m-%d %H:%M} UTC "
             f"(retention {report.fetch_log_retention_days} days)"
         )
+    if report.search_indexed is not None:
+        search = (
+            f"search index rebuilt: **{report.search_indexed}** documents "
+            f"({report.search_stale} new or changed articles, {report.search_seconds:.1f} s)"
+        )
+    else:
+        search = "search index up to date" if report.search_stale == 0 else "search index not rebuilt"
     lines = [
         "# Warehouse maintenance",
         "",
-        f"Warehouse `{report.warehouse}`: {policy}; {fetch_policy}; CHECKPOINT done.",
+        f"Warehouse `{report.warehouse}`: {policy}; {fetch_policy}; {search}; CHECKPOINT done.",
         "",
         "| table | rows before | rows after |",
         "|---|---:|---:|",
@@ -156,7 +180,11 @@ def report_markdown(report: MaintenanceReport) -> str:
 
 @task(name="prune-and-checkpoint", cache_policy=NO_CACHE)
 def prune_and_checkpoint(
-    warehouse_path: str, raw_retention_days: int, lock_wait: float, fetch_log_retention_days: int = 0
+    warehouse_path: str,
+    raw_retention_days: int,
+    lock_wait: float,
+    fetch_log_retention_days: int = 0,
+    rebuild_search: bool = True,
 ) -> MaintenanceReport:
     report = run_maintenance(
         warehouse_path,
@@ -164,6 +192,7 @@ def prune_and_checkpoint(
         now=datetime.now(UTC),
         lock_wait=lock_wait,
         fetch_log_retention_days=fetch_log_retention_days,
+        rebuild_search=rebuild_search,
     )
     get_run_logger().info(
         "pruned %d raw_pages rows (retention %d days) and %d fetches rows (retention %d days); CHECKPOINT done",
@@ -172,6 +201,13 @@ def prune_and_checkpoint(
         report.pruned_fetches,
         fetch_log_retention_days,
     )
+    if report.search_indexed is not None:
+        get_run_logger().info(
+            "search index rebuilt: %d documents (%d new or changed articles) in %.1f s",
+            report.search_indexed,
+            report.search_stale,
+            report.search_seconds,
+        )
     return report
 
 
@@ -181,10 +217,13 @@ def maintenance(
     raw_retention_days: int = 90,
     lock_wait: float = 300.0,
     fetch_log_retention_days: int = 180,
+    rebuild_search: bool = True,
 ) -> dict[str, Any]:
     """Prune raw HTML older than ``raw_retention_days``, fetch-log rows older than
-    ``fetch_log_retention_days``, and CHECKPOINT the warehouse."""
-    report = prune_and_checkpoint(warehouse_path, raw_retention_days, lock_wait, fetch_log_retention_days)
+    ``fetch_log_retention_days``, rebuild the search index if articles changed, and CHECKPOINT."""
+    report = prune_and_checkpoint(
+        warehouse_path, raw_retention_days, lock_wait, fetch_log_retention_days, rebuild_search
+    )
     create_markdown_artifact(
         key="maintenance-summary",
         markdown=report_markdown(report),
@@ -193,6 +232,7 @@ def maintenance(
     return {
         "pruned_raw_pages": report.pruned_raw_pages,
         "pruned_fetches": report.pruned_fetches,
+        "search_indexed": report.search_indexed,
         "rows_after": report.rows_after,
         "bytes_after": report.bytes_after,
     }

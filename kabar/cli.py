@@ -3,6 +3,7 @@
     kabar demo                      serve the bundled demo site on 127.0.0.1 and ingest it
     kabar ingest [--feed URL ...]   ingest the configured sources (seeds/sources.csv) or ad-hoc ones
     kabar sql "SELECT ..."          read-only SQL over the warehouse
+    kabar search "banjir jakarta"   full-text search over titles and leads (BM25)
     kabar parse [--html] < article  attribution + dates of one article (or --jsonl many)
     kabar reparse                   re-run extraction/parsers over stored raw pages (no network)
     kabar server start|status|stop  the managed local Prefect server (UI)
@@ -134,6 +135,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser(
+        "search",
+        help="full-text search over article titles and leads (BM25)",
+        description="Rank articles by BM25 over their title and first 1,500 characters (no stemming: "
+        "Indonesian and English alike). Reads the index the daily maintenance builds; --rebuild "
+        "rebuilds it first (needs the writer lock; about a minute per 100,000 articles).",
+    )
+    _add_warehouse(p)
+    p.add_argument("query", help='words to look for, e.g. "banjir jakarta"')
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="rows to show (default 10)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the index first if articles changed")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait up to SECONDS for a running ingest"
+    )
+
+    p = sub.add_parser(
         "parse",
         help="parse one article (stdin) or JSON lines: attribution and dates",
         description="Read one article text (or HTML with --html) on stdin and print one JSON object "
@@ -165,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="run scheduled deployments: ingest every 15 min, daily maintenance",
         epilog="Daily maintenance (03:00 UTC) keeps raw HTML for KABAR_RAW_RETENTION_DAYS days (default 90) "
-        "and the fetch-attempt log for KABAR_FETCH_LOG_RETENTION_DAYS days (default 180); 0 keeps everything.",
+        "and the fetch-attempt log for KABAR_FETCH_LOG_RETENTION_DAYS days (default 180; 0 keeps everything), "
+        "and rebuilds the search index of `kabar search` when articles changed.",
     )
     _add_warehouse(p)
     p.add_argument(
@@ -311,10 +329,15 @@ def cmd_sql(args: argparse.Namespace) -> int:
     except Exception as exc:  # DuckDB errors: show them plainly
         print(f"kabar: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    if args.format == "json":
+    _print_rows(columns, rows, args.format)
+    return 0
+
+
+def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
+    if fmt == "json":
         for r in rows:
             print(json.dumps(dict(zip(columns, r, strict=False)), default=str, ensure_ascii=False))
-    elif args.format == "csv":
+    elif fmt == "csv":
         import csv
 
         w = csv.writer(sys.stdout)
@@ -329,6 +352,41 @@ def cmd_sql(args: argparse.Namespace) -> int:
             t.add_row(*("" if v is None else str(v) for v in r))
         Console().print(t)
         print(f"{len(rows)} row(s)")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import warehouse as wh
+    from extractors.errors import WarehouseError
+
+    path = _warehouse_path(args)
+    try:
+        if args.rebuild:
+            with wh.open_warehouse(path, wait=args.wait) as con:
+                stale = wh.stale_search_docs(con)
+                if stale or not wh.search_index_exists(con):
+                    print(
+                        f"rebuilding the search index ({stale} new or changed articles)...", file=sys.stderr
+                    )
+                    wh.rebuild_search_index(con)
+                columns, rows = wh.search_articles(con, args.query, args.limit)
+                stale = 0
+        else:
+            con = wh.connect(path, read_only=True, wait=args.wait)
+            try:
+                columns, rows = wh.search_articles(con, args.query, args.limit)
+                stale = wh.stale_search_docs(con)
+            finally:
+                con.close()
+    except WarehouseError as exc:
+        print(f"kabar: {exc}", file=sys.stderr)
+        return 3
+    _print_rows(columns, rows, args.format)
+    if stale:
+        print(
+            f"note: {stale} article(s) are new or changed since the index was built; "
+            "`kabar search --rebuild` includes them",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -424,6 +482,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_ingest(args)
     if args.command == "sql":
         return cmd_sql(args)
+    if args.command == "search":
+        return cmd_search(args)
     if args.command == "parse":
         return cmd_parse(args)
     if args.command == "reparse":

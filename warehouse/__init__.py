@@ -26,7 +26,13 @@ from warehouse.migrate import migrate, schema_version
 from warehouse.named import query_names, read_query
 from warehouse.rawstore import raw_dir_for
 from warehouse.rawstore import remove_unreferenced as remove_unreferenced_packs
-from warehouse.search import load_fts, rebuild_search_index
+from warehouse.search import (
+    load_fts,
+    rebuild_search_index,
+    search_articles,
+    search_index_exists,
+    stale_search_docs,
+)
 from warehouse.seeds import load_seeds
 from warehouse.state import (
     DiscoverStats,
@@ -74,6 +80,9 @@ __all__ = [
     "raw_dir_for",
     "read_query",
     "rebuild_search_index",
+    "search_articles",
+    "search_index_exists",
+    "stale_search_docs",
     "record_discovered",
     "remove_unreferenced_packs",
     "schema_version",

@@ -22,7 +22,7 @@ def kabar(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[s
 def test_help_lists_every_command():
     out = kabar("--help")
     assert out.returncode == 0
-    for cmd in ("demo", "ingest", "sql", "parse", "reparse", "server", "serve", "runs", "status"):
+    for cmd in ("demo", "ingest", "sql", "search", "parse", "reparse", "server", "serve", "runs", "status"):
         assert cmd in out.stdout
     ingest = kabar("ingest", "--help").stdout
     for flag in (

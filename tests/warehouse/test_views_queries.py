@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+
 import pytest
 
 import warehouse
+from extractors.errors import WarehouseError
 from extractors.models import AttributionRow
 
 
@@ -87,3 +93,71 @@ def test_search_index_offline(con, make_article) -> None:
     assert con.execute(warehouse.read_query("search_articles"), ["suku bunga", 10]).fetchall()[0][3] == (
         "Ekonomi tumbuh"
     )
+
+
+def test_stale_search_docs_counts_new_changed_and_deleted_articles(con, make_article) -> None:
+    with pytest.raises(WarehouseError, match="no search index yet"):
+        warehouse.search_articles(con, "banjir")
+    warehouse.load_batch(
+        con, run_id="r1", articles=[make_article(1), make_article(2)], failures=[], fetches=[]
+    )
+    assert warehouse.stale_search_docs(con) == 2  # never indexed
+    warehouse.rebuild_search_index(con)
+    assert warehouse.stale_search_docs(con) == 0
+    changed = make_article(1, text="Banjir merendam kampung di tepi sungai. " * 5)
+    warehouse.load_batch(con, run_id="r2", articles=[changed, make_article(3)], failures=[], fetches=[])
+    assert warehouse.stale_search_docs(con) == 2  # one changed, one new
+    assert warehouse.search_articles(con, "banjir")[1] == []  # the index still holds the old text
+    con.execute(
+        "DELETE FROM article_dates WHERE article_id = (SELECT article_id FROM articles WHERE title = 'Title 2')"
+    )
+    con.execute(
+        "DELETE FROM attributions WHERE article_id = (SELECT article_id FROM articles WHERE title = 'Title 2')"
+    )
+    con.execute("DELETE FROM articles WHERE title = 'Title 2'")
+    assert warehouse.stale_search_docs(con) == 3  # and one indexed document lost its article
+    warehouse.rebuild_search_index(con)
+    assert warehouse.stale_search_docs(con) == 0
+    columns, rows = warehouse.search_articles(con, "banjir")
+    assert columns[3] == "title" and [r[3] for r in rows] == ["Title 1"]
+
+
+def _kabar(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kabar.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_kabar_search_and_the_daily_maintenance_keep_the_index_current(
+    db_path, seeds_dir, make_article
+) -> None:
+    """`kabar search` reads the index (saying what it misses), --rebuild and maintenance refresh it."""
+    from flows.maintenance import report_markdown, run_maintenance
+
+    flood = make_article(
+        1, title="Banjir di Jakarta", text="Hujan deras menyebabkan banjir di Jakarta Utara. " * 3
+    )
+    quake = make_article(2, title="Gempa", text="Gempa mengguncang Sulawesi tanpa korban jiwa. " * 3)
+    with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as con:
+        warehouse.load_batch(con, run_id="r1", articles=[flood], failures=[], fetches=[])
+    wh = str(db_path)
+    missing = _kabar("search", "banjir", "--warehouse", wh)
+    assert missing.returncode == 3 and "--rebuild" in missing.stderr
+    built = _kabar("search", "banjir", "--warehouse", wh, "--rebuild", "--format", "json")
+    assert built.returncode == 0, built.stderr
+    assert [json.loads(line)["title"] for line in built.stdout.splitlines()] == ["Banjir di Jakarta"]
+
+    with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as con:
+        warehouse.load_batch(con, run_id="r2", articles=[quake], failures=[], fetches=[])
+    stale = _kabar("search", "gempa", "--warehouse", wh, "--format", "json")
+    assert stale.returncode == 0 and stale.stdout == ""
+    assert "1 article(s) are new or changed" in stale.stderr
+
+    report = run_maintenance(db_path, 0, now=datetime.now(UTC), rebuild_search=True)
+    assert (report.search_stale, report.search_indexed) == (1, 2)
+    assert "search index rebuilt: **2** documents" in report_markdown(report)
+    fresh = _kabar("search", "gempa", "--warehouse", wh, "--format", "json")
+    assert [json.loads(line)["title"] for line in fresh.stdout.splitlines()] == ["Gempa"]
+    assert fresh.stderr == ""
+    again = run_maintenance(db_path, 0, now=datetime.now(UTC), rebuild_search=True)
+    assert (again.search_stale, again.search_indexed) == (0, None)  # nothing changed: no rebuild
