@@ -318,9 +318,16 @@ def test_kabar_serve_demo_runs_scheduled_ingests(prefect_server: ServerInfo, tmp
     """`kabar serve --demo` (the CLI) schedules the real ingest flow; two scheduled runs complete and the
     articles land once (the second run finds nothing new)."""
     import duckdb
+    from prefect import get_client
 
     db = tmp_path / "kabar.duckdb"
-    env = {**os.environ, "PREFECT_RUNNER_POLL_FREQUENCY": "2", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+        "PYTHONUNBUFFERED": "1",
+        "KABAR_RAW_RETENTION_DAYS": "7",  # the CLI hands both retentions to the daily maintenance
+        "KABAR_FETCH_LOG_RETENTION_DAYS": "30",
+    }
     log_path = tmp_path / "serve-demo.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -348,10 +355,14 @@ def test_kabar_serve_demo_runs_scheduled_ingests(prefect_server: ServerInfo, tmp
             if len(runs) >= 2:
                 break
             time.sleep(2)
+        with get_client(sync_client=True) as client:
+            daily = client.read_deployment_by_name("maintenance/daily")
     finally:
         _stop(proc)
     log_text = log_path.read_text(errors="replace")
     assert len(runs) >= 2, f"expected 2 completed scheduled ingest runs; serve log:\n{log_text[-4000:]}"
+    assert daily.parameters.get("raw_retention_days") == 7
+    assert daily.parameters.get("fetch_log_retention_days") == 30
     assert all(r.auto_scheduled and "kabar" in r.tags for r in runs)
     con = duckdb.connect(str(db), read_only=True)
     try:
