@@ -119,7 +119,13 @@ def parse_document(
     if name == "urlset":
         return _discovery(ctx, "sitemap", _urlset_refs(root, ctx))
     if name == "sitemapindex":
-        return Discovery(document_url=document_url, kind="sitemapindex", child_sitemaps=_children(root, ctx))
+        children = _children(root, ctx)
+        return Discovery(
+            document_url=document_url,
+            kind="sitemapindex",
+            child_sitemaps=tuple(url for url, _ in children),
+            child_lastmod=tuple((url, lastmod) for url, lastmod in children if lastmod is not None),
+        )
     if name == "channel":  # a bare <channel> with items (seen on old feeds)
         return _discovery(ctx, "rss", _rss_refs(root, ctx))
     if name == "html":  # well-formed XHTML
@@ -427,10 +433,11 @@ def _urlset_refs(root: Element, ctx: _Context) -> Iterator[ArticleRef | None]:
             yield ctx.ref(loc, ctx.document_url, "sitemap", published=published)
 
 
-def _children(root: Element, ctx: _Context) -> tuple[str, ...]:
+def _children(root: Element, ctx: _Context) -> list[tuple[str, datetime | None]]:
+    """The index's child sitemaps (resolved, de-duplicated, never the index itself) with their lastmod."""
     own = canonicalize_url(ctx.document_url)
     seen = {own}
-    out: list[str] = []
+    out: list[tuple[str, datetime | None]] = []
     for entry in root:
         if _local(entry.tag) != "sitemap":
             continue
@@ -441,8 +448,8 @@ def _children(root: Element, ctx: _Context) -> tuple[str, ...]:
         if key in seen:
             continue
         seen.add(key)
-        out.append(url)
-    return tuple(out)
+        out.append((url, _first_date(entry, ("lastmod",), ctx)))
+    return out
 
 
 # --------------------------------------------------------------------------- small helpers

@@ -65,6 +65,7 @@ class Discovery:
     kind: DocumentKind
     refs: tuple[ArticleRef, ...] = ()
     child_sitemaps: tuple[str, ...] = ()  # sitemap index entries still to fetch
+    child_lastmod: tuple[tuple[str, datetime], ...] = ()  # (child sitemap, its <lastmod>) where given
     error: str | None = None  # readable reason when the document could not be parsed
 
 

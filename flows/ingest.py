@@ -17,6 +17,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -61,15 +62,25 @@ def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
     retry_delay_seconds=5,
     retry_condition_fn=_retry_transient,
 )
-def discover_task(fetcher: BackgroundFetcher, specs: list[SourceSpec], feed_state: dict) -> DiscoverOutcome:
-    outcome = discover_documents(fetcher, specs, feed_state)
-    get_run_logger().info(
+def discover_task(
+    fetcher: BackgroundFetcher, specs: list[SourceSpec], feed_state: dict, since: datetime | None = None
+) -> DiscoverOutcome:
+    outcome = discover_documents(fetcher, specs, feed_state, since=since)
+    logger = get_run_logger()
+    logger.info(
         "discovered %d article URLs from %d feed/sitemap documents (%d unchanged: 304), %d discovery errors",
         len(outcome.refs),
         outcome.documents,
         outcome.not_modified,
         len(outcome.failures),
     )
+    if since is not None:
+        logger.info(
+            "older than %s (max age): %d URLs skipped, %d child sitemaps not fetched",
+            since.strftime("%Y-%m-%d %H:%M UTC"),
+            sum(outcome.per_source_too_old.values()),
+            outcome.old_sitemaps,
+        )
     return outcome
 
 
@@ -123,6 +134,7 @@ def ingest(
     workers: int | None = None,
     base_url: str | None = None,
     lock_wait: float = 0.0,
+    max_age_days: float | None = None,
 ) -> dict[str, Any]:
     """Ingest new articles from the configured (or the given ad-hoc) sources into the warehouse."""
     logger = get_run_logger()
@@ -131,6 +143,7 @@ def ingest(
         allow_private=allow_private or None,
         batch_size=batch_size,
         workers=workers,
+        max_age_days=max_age_days,
     )
     if allowed_hosts:
         settings = settings.model_copy(update={"allowed_hosts": tuple(allowed_hosts)})
@@ -148,6 +161,10 @@ def ingest(
     totals: Counter[str] = Counter()
     per_source: dict[str, Counter[str]] = defaultdict(Counter)
     params = {"sources": [s.source_id for s in specs], "refresh": refresh, "max_urls": max_urls}
+    # max age: URLs listed with an older date (and sitemaps unchanged since) are left alone
+    since = datetime.now(UTC) - timedelta(days=settings.max_age_days) if settings.max_age_days > 0 else None
+    if since is not None:
+        params["max_age_days"] = settings.max_age_days
 
     with warehouse.open_warehouse(settings.warehouse, wait=lock_wait) as con:
         warehouse.start_run(
@@ -162,7 +179,7 @@ def ingest(
                 # ---- discover
                 doc_urls = [u for s in specs for u in (*s.feeds, *s.sitemaps)]
                 feed_state = warehouse.get_feed_state(con, doc_urls) if not refresh else {}
-                outcome = discover_task(fetcher, _quoted(specs), feed_state)
+                outcome = discover_task(fetcher, _quoted(specs), feed_state, since)
                 warehouse.set_feed_state(con, outcome.feed_updates)
                 stats = warehouse.record_discovered(con, run_id, outcome.refs)
                 if outcome.failures or outcome.fetches:
@@ -181,6 +198,8 @@ def ingest(
                     per_source[src]["discovered"] += n
                 for src, n in outcome.per_source_not_modified.items():
                     per_source[src]["not_modified"] += n
+                for src, n in outcome.per_source_too_old.items():
+                    per_source[src]["too_old"] += n
                 for f in outcome.failures:
                     per_source[source_key(f.source_id)]["failed"] += 1
                     per_source[source_key(f.source_id)][f"failed:{f.error_class}"] += 1
@@ -189,7 +208,12 @@ def ingest(
                 # ---- fetch / extract / load, batch by batch
                 source_ids = [s.source_id for s in specs]
                 pending = warehouse.pending_urls(
-                    con, source_ids=source_ids, refresh=refresh, limit=max_urls or None
+                    con,
+                    source_ids=source_ids,
+                    refresh=refresh,
+                    limit=max_urls or None,
+                    per_source_limit=settings.max_urls_per_source or None,
+                    listed_since=since,
                 )
                 listed = {p.url: p for p in pending}
                 batches = _batches(pending, settings.batch_size)
@@ -282,6 +306,7 @@ def _per_source_rows(per_source: dict[str, Counter[str]]) -> list[dict[str, Any]
             {
                 "source": src,
                 "discovered": c.get("discovered", 0),
+                "too_old": c.get("too_old", 0),
                 "fetched": c.get("fetched", 0),
                 "new": c.get("new", 0),
                 "updated": c.get("updated", 0),

@@ -54,6 +54,13 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--max-urls", type=int, metavar="N", help="fetch at most N pending URLs this run")
     p.add_argument(
+        "--max-age-days",
+        type=float,
+        metavar="DAYS",
+        help="skip URLs a feed or sitemap dates more than DAYS ago, and sitemaps unchanged since "
+        "(undated URLs are kept; default $KABAR_MAX_AGE_DAYS or 0 = any age)",
+    )
+    p.add_argument(
         "--batch-size", type=int, metavar="N", help="URLs per fetch/extract/load batch (default 200)"
     )
     p.add_argument("--workers", type=int, metavar="N", help="extraction processes (default: number of cores)")
@@ -286,6 +293,7 @@ def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
         refresh=args.refresh,
         allow_private=args.allow_private,
         max_urls=args.max_urls,
+        max_age_days=args.max_age_days,
         batch_size=args.batch_size,
         workers=args.workers,
         lock_wait=args.wait,

@@ -65,6 +65,8 @@ class DiscoverOutcome:
     not_modified: int = 0
     per_source_refs: dict[str, int] = field(default_factory=dict)
     per_source_not_modified: dict[str, int] = field(default_factory=dict)
+    per_source_too_old: dict[str, int] = field(default_factory=dict)  # refs dated before ``since``
+    old_sitemaps: int = 0  # child sitemaps not fetched: their <lastmod> is before ``since``
 
 
 def source_key(source_id: str | None) -> str:
@@ -147,8 +149,14 @@ def discover_documents(
     fetcher: FetchesMany,
     specs: Sequence[SourceSpec],
     feed_state: dict[str, tuple[str | None, str | None]],
+    *,
+    since: datetime | None = None,
 ) -> DiscoverOutcome:
-    """Fetch every feed/sitemap of ``specs`` (conditionally) and parse them into article refs."""
+    """Fetch every feed/sitemap of ``specs`` (conditionally) and parse them into article refs.
+
+    With ``since``, a sitemap index's children whose ``<lastmod>`` is older are not fetched (nothing
+    in them changed since), and refs the document dates before it are dropped; undated ones stay.
+    """
     out = DiscoverOutcome()
     now = datetime.now(UTC)
     for spec in specs:
@@ -208,7 +216,12 @@ def discover_documents(
                     FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None)
                 )
                 refs.extend(doc.refs)
-                frontier.extend(c for c in doc.child_sitemaps if c not in seen)
+                children = [c for c in doc.child_sitemaps if c not in seen]
+                if since is not None and doc.child_lastmod:
+                    old = {url for url, lastmod in doc.child_lastmod if lastmod < since}
+                    out.old_sitemaps += sum(1 for c in children if c in old)
+                    children = [c for c in children if c not in old]
+                frontier.extend(children)
         # de-duplicate within the source by canonical URL, keeping the richest ref (with a date/title)
         best: dict[str, ArticleRef] = {}
         for r in refs:
@@ -230,6 +243,12 @@ def discover_documents(
             prev = best.get(c)
             if prev is None or (prev.published is None and r.published is not None):
                 best[c] = r
+        if since is not None:
+            old_refs = [c for c, r in best.items() if r.published is not None and r.published < since]
+            for c in old_refs:
+                del best[c]
+            if old_refs:
+                out.per_source_too_old[key] = len(old_refs)
         out.refs.extend(best.values())
         out.per_source_refs[key] = len(best)
     return out

@@ -33,7 +33,10 @@ class Settings(BaseSettings):
     batch_size: int = 200  # URLs per fetch/extract/load batch
     workers: int = 0  # extraction processes; 0 = number of cores
     extract_timeout: float = 60.0  # seconds for one page's extraction before the worker is killed
-    max_urls_per_source: int = 0  # 0 = no cap
+    max_urls_per_source: int = 0  # pending URLs fetched per source and run (0 = no cap)
+    max_age_days: float = (
+        0  # skip URLs a feed/sitemap dates older than this, and older sitemaps (0 = any age)
+    )
     raw_retention_days: int = 90  # days of raw HTML kept for `kabar reparse` (0 = keep all)
     fetch_log_retention_days: int = 180  # days of fetch-attempt log rows (`fetches`) kept (0 = keep all)
     prefect_port: int = 4200

@@ -172,11 +172,15 @@ def pending_urls(
     retry_transient: bool = True,
     refresh: bool = False,
     limit: int | None = None,
+    per_source_limit: int | None = None,
+    listed_since: datetime | None = None,
 ) -> list[PendingUrl]:
     """URLs still to fetch: pending ones, transient failures (``retry_transient``), or all (``refresh``).
 
     ``source_ids`` restricts to those sources (``None`` inside it selects URLs without a source).
-    Oldest discoveries first, then newest feed date.
+    Oldest discoveries first, then newest feed date.  ``per_source_limit`` keeps the first N of each
+    source; ``listed_since`` skips URLs their feed or sitemap dated before it (undated ones stay).
+    Skipped URLs keep their ledger row, so a later run without the limits still fetches them.
     """
     where: list[str] = []
     params: dict[str, Any] = {}
@@ -192,11 +196,20 @@ def pending_urls(
             clause = f"({clause} OR source_id IS NULL)"
         where.append(clause)
         params["ids"] = ids
+    if listed_since is not None:
+        where.append("(feed_published IS NULL OR feed_published >= $since)")
+        params["since"] = listed_since
+    order = "first_discovered_at, feed_published DESC NULLS LAST, canonical_url"
+    qualify = ""
+    if per_source_limit is not None and per_source_limit > 0:
+        qualify = f" QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY {order}) <= $per_source"
+        params["per_source"] = int(per_source_limit)
     sql = (
         "SELECT canonical_url, url, source_id, feed_published, feed_title, discovered_via, feed_language"
         " FROM url_state"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY first_discovered_at, feed_published DESC NULLS LAST, canonical_url"
+        + qualify
+        + f" ORDER BY {order}"
     )
     if limit is not None:
         sql += " LIMIT $limit"

@@ -132,6 +132,10 @@ def test_sitemapindex_children_resolved_deduplicated_without_self() -> None:
         "https://news.example.co.id/news-sitemap.xml",
     )
     assert own not in d.child_sitemaps
+    # only the first child has a <lastmod>; the duplicate of it (which has none) does not override it
+    assert d.child_lastmod == (
+        ("https://news.example.co.id/post-sitemap.xml", datetime(2024, 11, 13, 0, 20, 11, tzinfo=UTC)),
+    )
 
 
 def test_sitemapindex_pointing_only_to_itself_yields_nothing() -> None:

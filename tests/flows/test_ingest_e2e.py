@@ -7,7 +7,7 @@ nothing and change no article, attribution or date row.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -295,3 +295,65 @@ def test_the_feed_language_reaches_the_article_and_survives_reparse(prefect_serv
     again = reparse(warehouse_path=str(db))
     assert again["state"] == "completed" and again["updated"] == 0
     assert stored() == before
+
+
+def test_max_age_skips_old_child_sitemaps_and_old_urls(prefect_server, tmp_path):
+    """--max-age-days: a child sitemap unchanged since the cutoff is not fetched, URLs listed with an
+    older date are not fetched, undated ones are."""
+    from flows.ingest import ingest
+
+    now = datetime.now(UTC)
+
+    def iso(d: datetime) -> str:
+        return d.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+    old, recent = iso(now - timedelta(days=400)), iso(now - timedelta(days=2))
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    db = tmp_path / "m.duckdb"
+    with LocalSite() as site:
+
+        def urlset(*entries: tuple[str, str | None]) -> bytes:
+            items = "".join(
+                f"<url><loc>{site.url(path)}</loc>" + (f"<lastmod>{mod}</lastmod>" if mod else "") + "</url>"
+                for path, mod in entries
+            )
+            return f"<?xml version='1.0'?><urlset {ns}>{items}</urlset>".encode()
+
+        index = (
+            f"<?xml version='1.0'?><sitemapindex {ns}>"
+            f"<sitemap><loc>{site.url('/old-sitemap.xml')}</loc><lastmod>{old}</lastmod></sitemap>"
+            f"<sitemap><loc>{site.url('/new-sitemap.xml')}</loc><lastmod>{recent}</lastmod></sitemap>"
+            "</sitemapindex>"
+        ).encode()
+        xml = {"Content-Type": "application/xml"}
+        site.routes["/sitemap_index.xml"] = (200, xml, index)
+        site.routes["/old-sitemap.xml"] = (200, xml, urlset(("/berita/arsip.html", old)))
+        site.routes["/new-sitemap.xml"] = (
+            200,
+            xml,
+            urlset(
+                ("/berita/lama.html", old),
+                ("/berita/baru.html", recent),
+                ("/berita/tanpa-tanggal.html", None),
+            ),
+        )
+        for name in ("arsip", "lama", "baru", "tanpa-tanggal"):
+            site.routes[f"/berita/{name}.html"] = (200, {"Content-Type": "text/html"}, _UNDATED_PAGE)
+        summary = ingest(
+            warehouse_path=str(db),
+            sitemaps=[site.url("/sitemap_index.xml")],
+            allowed_hosts=[f"127.0.0.1:{site.port}"],
+            max_age_days=30,
+        )
+        hits = dict(site.hits)
+    assert summary["state"] == "completed" and summary["new"] == 2
+    assert hits.get("/old-sitemap.xml", 0) == 0 and hits["/new-sitemap.xml"] == 1
+    assert hits.get("/berita/arsip.html", 0) == 0 and hits.get("/berita/lama.html", 0) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = sorted(r[0].rsplit("/", 1)[1] for r in con.execute("SELECT url FROM articles").fetchall())
+        ledger = sorted(r[0].rsplit("/", 1)[1] for r in con.execute("SELECT url FROM url_state").fetchall())
+    finally:
+        con.close()
+    assert stored == ["baru.html", "tanpa-tanggal.html"]
+    assert ledger == ["baru.html", "tanpa-tanggal.html"]  # the old ones were never recorded

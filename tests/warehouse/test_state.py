@@ -9,6 +9,7 @@ import pytest
 
 import warehouse
 from extractors.errors import WarehouseError
+from extractors.models import ArticleRef
 from warehouse.state import FeedState
 
 
@@ -41,6 +42,28 @@ def test_feed_language_is_kept_and_backfilled_by_a_later_discovery(con, make_ref
     assert {p.canonical_url: p.feed_language for p in warehouse.pending_urls(con)}[
         "https://www.egindo.co/news/3"
     ] == "id"
+
+
+def test_pending_urls_per_source_cap_and_listing_date(con, make_ref) -> None:
+    """KABAR_MAX_URLS_PER_SOURCE and the max age pick from the ledger; what they skip stays pending."""
+    old = make_ref(1)  # listed 2025-03-05 08:00 +07:00
+    refs = [old, make_ref(2), make_ref(3, source_id="cna", url="https://cna.example/3")]
+    undated = ArticleRef(
+        url="https://www.egindo.co/news/4", discovered_via="sitemap", discovered_from="x", source_id="egindo"
+    )
+    warehouse.record_discovered(con, "r1", [*refs, undated])
+    every = [p.canonical_url for p in warehouse.pending_urls(con)]
+    assert len(every) == 4
+    capped = warehouse.pending_urls(con, per_source_limit=1)
+    assert sorted(p.source_id or "" for p in capped) == ["cna", "egindo"]
+    assert [p.canonical_url for p in capped if p.source_id == "egindo"] == [
+        next(u for u in every if "egindo" in u)  # the first of the source in the usual order
+    ]
+    assert old.published is not None
+    after = old.published + timedelta(minutes=1)
+    recent = warehouse.pending_urls(con, listed_since=after)
+    assert [p.canonical_url for p in recent] == ["https://www.egindo.co/news/4"]  # only the undated one
+    assert len(warehouse.pending_urls(con)) == 4  # nothing was marked
 
 
 def test_record_discovered_counts_finished_urls(con, make_ref, make_article, make_failure) -> None:
