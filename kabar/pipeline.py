@@ -201,7 +201,10 @@ def discover_documents(
                     out.feed_updates.append(FeedStateUpdate(res.url, None, None, res.status, res.error))
                     continue
                 doc = parse_document(
-                    res.body, document_url=res.final_url or res.url, source_id=spec.source_id
+                    res.body,
+                    document_url=res.final_url or res.url,
+                    source_id=spec.source_id,
+                    default_timezone=spec.timezone or None,  # dates without an offset: the source's zone
                 )
                 if doc.error:
                     out.failures.append(

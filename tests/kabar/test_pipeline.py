@@ -1,0 +1,55 @@
+"""``kabar.pipeline.discover_documents`` over a real loopback site with the real fetcher."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from extractors.models import SourceSpec
+from fetchers import FetchConfig
+from kabar.fetchloop import BackgroundFetcher
+from kabar.pipeline import DiscoverOutcome, discover_documents
+from tests.support.localsite import LocalSite
+
+NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+
+
+def _discover(site: LocalSite, timezone: str, since: datetime | None = None) -> DiscoverOutcome:
+
+    spec = SourceSpec(
+        source_id="lokal",
+        name="Lokal",
+        homepage=site.url("/"),
+        sitemaps=(site.url("/sitemap.xml"),),
+        language="id",
+        timezone=timezone,
+    )
+    config = FetchConfig(user_agent="KabarTest/1.0", allowed_hosts=frozenset({f"127.0.0.1:{site.port}"}))
+    with BackgroundFetcher(config) as fetcher:
+        return discover_documents(fetcher, [spec], {}, since=since)
+
+
+def test_dates_without_an_offset_are_read_in_the_source_zone_and_drive_the_max_age():
+    recent = (datetime.now(UTC) - timedelta(days=3)).date()
+    body = (
+        f"<?xml version='1.0'?><urlset {NS}>"
+        "<url><loc>/berita/lama.html</loc><lastmod>2020-01-02</lastmod></url>"
+        f"<url><loc>/berita/baru.html</loc><lastmod>{recent.isoformat()}</lastmod></url>"
+        "</urlset>"
+    ).encode()
+    with LocalSite() as site:
+        site.routes["/sitemap.xml"] = (200, {"Content-Type": "application/xml"}, body)
+        site.routes["/robots.txt"] = (404, {}, b"")
+        jakarta = _discover(site, "Asia/Jakarta")
+        unknown = _discover(site, "")
+        cut = _discover(site, "Asia/Jakarta", since=datetime.now(UTC) - timedelta(days=30))
+    by_name = {r.url.rsplit("/", 1)[1]: r.published for r in jakarta.refs}
+    assert by_name["lama.html"] == datetime(2020, 1, 2, tzinfo=ZoneInfo("Asia/Jakarta"))
+    assert by_name["baru.html"] == datetime(
+        recent.year, recent.month, recent.day, tzinfo=ZoneInfo("Asia/Jakarta")
+    )
+    # a source of unknown zone (ad-hoc) does not guess: the dates stay unknown
+    assert {r.published for r in unknown.refs} == {None}
+    # the max age now sees the date-only listing
+    assert [r.url.rsplit("/", 1)[1] for r in cut.refs] == ["baru.html"]
+    assert cut.per_source_too_old == {"lokal": 1}
