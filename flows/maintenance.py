@@ -52,7 +52,7 @@ class MaintenanceReport:
     fetch_log_retention_days: int = 0
     fetch_cutoff: datetime | None = None  # None: the fetch log is kept whole
     pruned_fetches: int = 0
-    search_stale: int = 0  # articles the search index did not reflect before this run
+    search_stale: int | None = None  # articles the search index did not reflect; None: not checked
     search_indexed: int | None = None  # documents in the rebuilt index; None: not rebuilt
     search_seconds: float = 0.0
 
@@ -110,7 +110,9 @@ def run_maintenance(
         else:
             wh.remove_unreferenced_packs(con)  # orphans of killed runs, with retention off too
         pruned_fetches = wh.prune_fetches(con, before=fetch_cutoff) if fetch_cutoff is not None else 0
-        stale, indexed, seconds = 0, None, 0.0
+        stale: int | None = None
+        indexed: int | None = None
+        seconds = 0.0
         if rebuild_search:
             stale = wh.stale_search_docs(con)
             if stale or not wh.search_index_exists(con):
@@ -158,8 +160,10 @@ def report_markdown(report: MaintenanceReport) -> str:
             f"search index rebuilt: **{report.search_indexed}** documents "
             f"({report.search_stale} new or changed articles, {report.search_seconds:.1f} s)"
         )
+    elif report.search_stale is None:
+        search = "search index not checked (rebuild_search off)"
     else:
-        search = "search index up to date" if report.search_stale == 0 else "search index not rebuilt"
+        search = "search index up to date"
     lines = [
         "# Warehouse maintenance",
         "",

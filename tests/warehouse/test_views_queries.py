@@ -161,3 +161,6 @@ def test_kabar_search_and_the_daily_maintenance_keep_the_index_current(
     assert fresh.stderr == ""
     again = run_maintenance(db_path, 0, now=datetime.now(UTC), rebuild_search=True)
     assert (again.search_stale, again.search_indexed) == (0, None)  # nothing changed: no rebuild
+    assert "search index up to date" in report_markdown(again)
+    off = run_maintenance(db_path, 0, now=datetime.now(UTC))  # the library default leaves the index alone
+    assert off.search_stale is None and "search index not checked" in report_markdown(off)
