@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+import warehouse as wh
 from extractors.errors import WarehouseError
 from warehouse import query_readonly, read_query
 
@@ -48,5 +49,27 @@ def print_runs(path: Path, *, limit: int = 20) -> int:
     return _show(path, f"Recent runs ({path.name})", read_query("recent_runs"), [limit])
 
 
+def search_index_line(path: Path) -> str:
+    """One line on the full-text index of ``kabar search``: built or not, and what it misses."""
+    con = wh.connect(path, read_only=True)
+    try:
+        if not wh.search_index_exists(con):
+            return "search index: not built yet (`kabar search --rebuild QUERY`, or the daily maintenance)"
+        stale = wh.stale_search_docs(con)
+    finally:
+        con.close()
+    if stale:
+        return (
+            f"search index: {stale} article(s) new or changed since it was built (`kabar search --rebuild`)"
+        )
+    return "search index: up to date"
+
+
 def print_status(path: Path) -> int:
-    return _show(path, f"Source health ({path.name})", read_query("source_health"))
+    code = _show(path, f"Source health ({path.name})", read_query("source_health"))
+    if code == 0:
+        try:
+            Console(soft_wrap=True).print(search_index_line(path), markup=False)
+        except WarehouseError as exc:  # e.g. an ingest took the file meanwhile
+            Console(soft_wrap=True).print(f"search index: unknown ({exc})", markup=False)
+    return code

@@ -143,6 +143,7 @@ def test_kabar_search_and_the_daily_maintenance_keep_the_index_current(
     wh = str(db_path)
     missing = _kabar("search", "banjir", "--warehouse", wh)
     assert missing.returncode == 3 and "--rebuild" in missing.stderr
+    assert "search index: not built yet" in _kabar("status", "--warehouse", wh).stdout
     built = _kabar("search", "banjir", "--warehouse", wh, "--rebuild", "--format", "json")
     assert built.returncode == 0, built.stderr
     assert [json.loads(line)["title"] for line in built.stdout.splitlines()] == ["Banjir di Jakarta"]
@@ -152,6 +153,7 @@ def test_kabar_search_and_the_daily_maintenance_keep_the_index_current(
     stale = _kabar("search", "gempa", "--warehouse", wh, "--format", "json")
     assert stale.returncode == 0 and stale.stdout == ""
     assert "1 article(s) are new or changed" in stale.stderr
+    assert "search index: 1 article(s) new or changed" in _kabar("status", "--warehouse", wh).stdout
 
     report = run_maintenance(db_path, 0, now=datetime.now(UTC), rebuild_search=True)
     assert (report.search_stale, report.search_indexed) == (1, 2)
@@ -159,6 +161,7 @@ def test_kabar_search_and_the_daily_maintenance_keep_the_index_current(
     fresh = _kabar("search", "gempa", "--warehouse", wh, "--format", "json")
     assert [json.loads(line)["title"] for line in fresh.stdout.splitlines()] == ["Gempa"]
     assert fresh.stderr == ""
+    assert "search index: up to date" in _kabar("status", "--warehouse", wh).stdout
     again = run_maintenance(db_path, 0, now=datetime.now(UTC), rebuild_search=True)
     assert (again.search_stale, again.search_indexed) == (0, None)  # nothing changed: no rebuild
     assert "search index up to date" in report_markdown(again)
