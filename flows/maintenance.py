@@ -114,11 +114,9 @@ def run_maintenance(
         indexed: int | None = None
         seconds = 0.0
         if rebuild_search:
-            stale = wh.stale_search_docs(con)
-            if stale or not wh.search_index_exists(con):
-                started = time.perf_counter()
-                indexed = wh.rebuild_search_index(con)
-                seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            stale, indexed = wh.refresh_search_index(con)
+            seconds = time.perf_counter() - started
         con.execute("CHECKPOINT")
         after = _table_counts(con)
     return MaintenanceReport(

@@ -370,12 +370,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     try:
         if args.rebuild:
             with wh.open_warehouse(path, wait=args.wait) as con:
-                stale = wh.stale_search_docs(con)
-                if stale or not wh.search_index_exists(con):
-                    print(
-                        f"rebuilding the search index ({stale} new or changed articles)...", file=sys.stderr
-                    )
-                    wh.rebuild_search_index(con)
+                print("bringing the search index up to date...", file=sys.stderr)
+                stale, _indexed = wh.refresh_search_index(con)
+                if stale:
+                    print(f"indexed {stale} new or changed article(s)", file=sys.stderr)
                 columns, rows = wh.search_articles(con, args.query, args.limit)
                 stale = 0
         else:

@@ -29,6 +29,7 @@ from warehouse.rawstore import remove_unreferenced as remove_unreferenced_packs
 from warehouse.search import (
     load_fts,
     rebuild_search_index,
+    refresh_search_index,
     search_articles,
     search_index_exists,
     stale_search_docs,
@@ -80,6 +81,7 @@ __all__ = [
     "raw_dir_for",
     "read_query",
     "rebuild_search_index",
+    "refresh_search_index",
     "search_articles",
     "search_index_exists",
     "stale_search_docs",

@@ -91,6 +91,15 @@ def stale_search_docs(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+def refresh_search_index(con: duckdb.DuckDBPyConnection) -> tuple[int, int | None]:
+    """Rebuild the index if it is missing or stale: (articles it did not reflect, documents now
+    indexed, or None when it was already current and nothing was rebuilt)."""
+    stale = stale_search_docs(con)
+    if stale or not search_index_exists(con):
+        return stale, rebuild_search_index(con)
+    return stale, None
+
+
 def search_articles(
     con: duckdb.DuckDBPyConnection, query: str, limit: int = 10
 ) -> tuple[list[str], list[tuple[object, ...]]]:
@@ -115,6 +124,7 @@ __all__ = [
     "fts_extension_path",
     "load_fts",
     "rebuild_search_index",
+    "refresh_search_index",
     "search_articles",
     "search_index_exists",
     "stale_search_docs",

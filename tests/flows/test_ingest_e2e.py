@@ -226,16 +226,14 @@ _UNDATED_PAGE = (
 ).encode()
 
 
-def test_reparse_keeps_the_feed_date_of_an_undated_page(prefect_server, tmp_path):
-    """A page with no date of its own gets the feed's: reparse must give it again, not drop it."""
+def _ingest_undated_page_from_feed(db: Path, channel_extra: str, item_extra: str) -> None:
+    """Serve an RSS feed listing ``_UNDATED_PAGE`` on 127.0.0.1 and ingest it (ad-hoc source) into ``db``."""
     from flows.ingest import ingest
-    from flows.reparse import reparse
 
-    db = tmp_path / "f.duckdb"
     with LocalSite() as site:
         feed = (
-            "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><item><title>Panen raya</title>"
-            f"<link>{site.url('/berita/panen.html')}</link><pubDate>Tue, 12 Nov 2024 09:30:00 +0700</pubDate>"
+            f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{channel_extra}"
+            f"<item><title>Panen raya</title><link>{site.url('/berita/panen.html')}</link>{item_extra}"
             "</item></channel></rss>"
         ).encode()
         site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, feed)
@@ -244,6 +242,14 @@ def test_reparse_keeps_the_feed_date_of_an_undated_page(prefect_server, tmp_path
             warehouse_path=str(db), feeds=[site.url("/feed.xml")], allowed_hosts=[f"127.0.0.1:{site.port}"]
         )
     assert first["state"] == "completed" and first["new"] == 1
+
+
+def test_reparse_keeps_the_feed_date_of_an_undated_page(prefect_server, tmp_path):
+    """A page with no date of its own gets the feed's: reparse must give it again, not drop it."""
+    from flows.reparse import reparse
+
+    db = tmp_path / "f.duckdb"
+    _ingest_undated_page_from_feed(db, "", "<pubDate>Tue, 12 Nov 2024 09:30:00 +0700</pubDate>")
 
     def stored() -> tuple[Any, ...]:
         con = duckdb.connect(str(db), read_only=True)
@@ -267,21 +273,10 @@ def test_reparse_keeps_the_feed_date_of_an_undated_page(prefect_server, tmp_path
 
 def test_the_feed_language_reaches_the_article_and_survives_reparse(prefect_server, tmp_path):
     """RSS <language> is used when the page has no <html lang>; reparse uses it again."""
-    from flows.ingest import ingest
     from flows.reparse import reparse
 
     db = tmp_path / "l.duckdb"
-    with LocalSite() as site:
-        feed = (
-            "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><language>ms-MY</language>"
-            f"<item><title>Panen raya</title><link>{site.url('/berita/panen.html')}</link></item></channel></rss>"
-        ).encode()
-        site.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, feed)
-        site.routes["/berita/panen.html"] = (200, {"Content-Type": "text/html"}, _UNDATED_PAGE)
-        first = ingest(
-            warehouse_path=str(db), feeds=[site.url("/feed.xml")], allowed_hosts=[f"127.0.0.1:{site.port}"]
-        )
-    assert first["state"] == "completed" and first["new"] == 1
+    _ingest_undated_page_from_feed(db, "<language>ms-MY</language>", "")
 
     def stored() -> tuple[Any, ...]:
         con = duckdb.connect(str(db), read_only=True)
