@@ -25,6 +25,7 @@ See ``bench/README.md`` for what each figure means.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -759,7 +760,12 @@ def describe_run(label: str, r: RunResult, n_urls: int, cores: int = 1) -> None:
         k: r.run_row.get(k)
         for k in ("state", "discovered", "fetched", "new", "updated", "unchanged", "failed", "not_modified")
     }
-    print(f"   runs row: {counts}")
+    params = r.run_row.get("parameters")
+    try:
+        cap = json.loads(params).get("duckdb_memory_limit") if isinstance(params, str) else None
+    except ValueError:
+        cap = None
+    print(f"   runs row: {counts}; DuckDB memory_limit (KABAR_LOAD_MEMORY_LIMIT default): {cap or '?'}")
     print(f"   articles in warehouse: {r.articles}; site requests: {dict(r.hits)}")
     if r.failures:
         print("   failures: " + ", ".join(f"{s}/{c}: {n}" for s, c, n in r.failures[:10]))

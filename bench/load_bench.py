@@ -177,10 +177,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5, help="count-query repetitions")
     ap.add_argument("--with-raw", action="store_true", help="also load fetch attempts + raw pages")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument(
+        "--memory-limit",
+        default=None,
+        help="DuckDB memory_limit for the load (default: what ingest and reparse load under, "
+        "$KABAR_LOAD_MEMORY_LIMIT or its default; '' or 0 = DuckDB's own default, 80%% of RAM)",
+    )
+    ap.add_argument(
+        "--no-uncapped",
+        action="store_true",
+        help="skip the second, report-only insert pass without the memory cap",
+    )
     args = ap.parse_args(argv)
 
     try:
-        from warehouse.connection import close, connect, query_readonly
+        from kabar.settings import load_settings
+        from warehouse.connection import close, connect, query_readonly, set_memory_limit
         from warehouse.migrate import migrate
     except ImportError as exc:  # the warehouse package is being written alongside this bench
         print(f"warehouse loader not available yet ({exc}); nothing measured")
@@ -196,13 +208,23 @@ def main(argv: list[str] | None = None) -> int:
         f"load avg {loadavg()}"
     )
 
+    cap = load_settings().load_memory_limit if args.memory_limit is None else args.memory_limit
     tmp = Path(tempfile.mkdtemp(prefix="kabar-loadbench-"))
     path = tmp / "load.duckdb"
     results: list[tuple[str, str, str, bool | None]] = []
     rate_target = f">= {ROWS_PER_S_TARGET:,} rows/s (issue 6)"
     try:
         con = connect(path)
+        applied = set_memory_limit(con, cap)
         migrate(con)
+        print(
+            f"DuckDB memory_limit: {applied} ({cap or 'DuckDB default'}; ingest and reparse load under "
+            f"KABAR_LOAD_MEMORY_LIMIT = {load_settings().load_memory_limit or 'DuckDB default'})",
+            flush=True,
+        )
+        results.append(
+            ("DuckDB memory_limit of the judged load", f"{applied} ({cap or 'default'})", "(report)", None)
+        )
         secs, tot = timed_load(
             con,
             lambda i: make_row(i, chunks, rng, now),
@@ -252,6 +274,34 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         close(con)
         results.append(("CHECKPOINT + close", f"{time.perf_counter() - t0:.2f} s", "(report)", None))
+        if cap and not args.no_uncapped:
+            # the same inserts without the cap: what the memory cap costs the load (report only)
+            other = tmp / "uncapped.duckdb"
+            con2 = connect(other)
+            migrate(con2)
+            rng2 = random.Random(20260101)
+            _chunks(rng2)  # the same row stream as the judged pass
+            secs, tot = timed_load(
+                con2,
+                lambda i: make_row(i, chunks, rng2, now),
+                args.rows,
+                args.batch,
+                "bench-uncapped",
+                args.with_raw,
+                now,
+            )
+            close(con2)
+            other.unlink()
+            rate = args.rows / secs
+            results.append(
+                (
+                    "insert, no memory cap (DuckDB default)",
+                    _value(rate, secs, tot),
+                    "(report: what the cap costs)",
+                    None,
+                )
+            )
+            print(results[-1][0], results[-1][1], flush=True)
         size = path.stat().st_size
         results.append(("warehouse file size", f"{size / 1e6:,.0f} MB", "(report)", None))
 

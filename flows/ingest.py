@@ -166,7 +166,10 @@ def ingest(
     if since is not None:
         params["max_age_days"] = settings.max_age_days
 
-    with warehouse.open_warehouse(settings.warehouse, wait=lock_wait) as con:
+    with warehouse.open_warehouse(
+        settings.warehouse, wait=lock_wait, memory_limit=settings.load_memory_limit
+    ) as con:
+        params["duckdb_memory_limit"] = warehouse.current_memory_limit(con)  # as applied
         warehouse.start_run(
             con, run_id=run_id, flow_run_id=flow_run_id, flow_name="ingest", parameters=params
         )

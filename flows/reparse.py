@@ -22,6 +22,7 @@ from extractors.models import ArticleRow, FailureRow, SourceSpec
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources
 from kabar.pipeline import spec_for_source_id
+from kabar.settings import load_settings
 from kabar.workers import ExtractionPool
 
 
@@ -52,9 +53,14 @@ def reparse(
     }
     totals: Counter[str] = Counter()
     t0 = time.monotonic()
-    with warehouse.open_warehouse(Path(warehouse_path)) as con:
+    memory_limit = load_settings().load_memory_limit  # KABAR_LOAD_MEMORY_LIMIT, as for ingest
+    with warehouse.open_warehouse(Path(warehouse_path), memory_limit=memory_limit) as con:
         warehouse.start_run(
-            con, run_id=run_id, flow_run_id=flow_run_id, flow_name="reparse", parameters={"sources": sources}
+            con,
+            run_id=run_id,
+            flow_run_id=flow_run_id,
+            flow_name="reparse",
+            parameters={"sources": sources, "duckdb_memory_limit": warehouse.current_memory_limit(con)},
         )
         state = "failed"
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_USER_AGENT = "Kabar/0.1 (+https://github.com/kabar-news/kabar; news research ingestion)"
@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     raw_retention_days: int = 90  # days of raw HTML kept for `kabar reparse` (0 = keep all)
     fetch_log_retention_days: int = 180  # days of fetch-attempt log rows (`fetches`) kept (0 = keep all)
     prefect_port: int = 4200
+    # DuckDB memory cap while ingest/reparse load ("" or "0" = DuckDB's default, 80 % of RAM): above
+    # it DuckDB spills not yet checkpointed data to <warehouse>.tmp/, so a long run's memory stays flat
+    load_memory_limit: str = "96MB"
+
+    @field_validator("load_memory_limit")
+    @classmethod
+    def _check_memory_limit(cls, value: str) -> str:
+        from warehouse.connection import parse_memory_limit
+
+        return parse_memory_limit(value) or ""
 
 
 def load_settings(**overrides: object) -> Settings:

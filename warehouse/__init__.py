@@ -1,6 +1,6 @@
 """The DuckDB warehouse: migrations, seeds, transactional batch loads, run state and reads.
 
-    open_warehouse(path)        connect rw + migrate + load seeds; CHECKPOINT + close on exit
+    open_warehouse(path)        connect rw + migrate + load seeds (+ memory_limit); CHECKPOINT + close on exit
     start_run / finish_run      one ``runs`` row per flow run
     record_discovered           discovered URLs -> ``url_state`` pending (before any fetch)
     pending_urls                what to fetch next (pending, retryable, or all with refresh)
@@ -17,9 +17,12 @@ from warehouse.connection import (
     WarehouseLockedError,
     close,
     connect,
+    current_memory_limit,
     default_seeds_dir,
     open_warehouse,
+    parse_memory_limit,
     query_readonly,
+    set_memory_limit,
 )
 from warehouse.load import BatchStats, article_id, load_batch, parse_hash
 from warehouse.migrate import migrate, schema_version
@@ -62,6 +65,7 @@ __all__ = [
     "article_id",
     "close",
     "connect",
+    "current_memory_limit",
     "default_seeds_dir",
     "finish_run",
     "get_feed_state",
@@ -73,11 +77,13 @@ __all__ = [
     "migrate",
     "open_warehouse",
     "parse_hash",
+    "parse_memory_limit",
     "pending_urls",
     "prune_fetches",
     "prune_raw_pages",
     "query_names",
     "query_readonly",
+    "set_memory_limit",
     "raw_dir_for",
     "read_query",
     "rebuild_search_index",

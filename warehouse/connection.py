@@ -30,6 +30,11 @@ _LOCK_MARKERS = ("could not set lock", "conflicting lock")
 _PID_RE = re.compile(r"PID (\d+)")
 _RETRY_SLEEP = 0.2
 WAL_CHECKPOINT_THRESHOLD = "256MiB"
+_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+_SIZE_OFF = ("", "0")
+_UNIT_BYTES = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+_UNIT_BYTES.update({"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40})
+MIN_MEMORY_LIMIT_BYTES = 64 * 10**6  # 2x the smallest cap a 200-article load ran under (32MB; 24MB failed)
 
 
 class WarehouseLockedError(WarehouseError):
@@ -91,6 +96,49 @@ def connect(path: Path | str, *, read_only: bool = False, wait: float = 0.0) -> 
     return con
 
 
+def parse_memory_limit(value: str) -> str | None:
+    """A DuckDB ``memory_limit`` such as ``96MB`` or ``1.5 GiB``, normalised; ``None`` for ``""``/``"0"``.
+
+    ``SET`` takes no parameters, so the value is checked here before it becomes part of the
+    statement; anything else raises :class:`ValueError`.
+    """
+    text = value.strip()
+    if text in _SIZE_OFF:
+        return None
+    match = _SIZE_RE.match(text)
+    if match is None:
+        raise ValueError(
+            f"not a memory size: {value!r} (expected a number and a unit such as 96MB or 1GiB; "
+            "empty or 0 for DuckDB's default, 80 % of RAM)"
+        )
+    number, unit = match.groups()
+    if float(number) * _UNIT_BYTES[unit.lower()] < MIN_MEMORY_LIMIT_BYTES:
+        raise ValueError(
+            f"memory size {value!r} is below the 64MB minimum: DuckDB pins a block per column of every "
+            "table a load appends to, and loads fail with out-of-memory errors under about 32MB"
+        )
+    return f"{number}{unit}"
+
+
+def set_memory_limit(con: duckdb.DuckDBPyConnection, value: str | None) -> str:
+    """Apply a ``memory_limit`` (see :func:`parse_memory_limit`); return the value DuckDB reports.
+
+    It caps DuckDB's buffer pool for the whole database instance.  Above it, DuckDB writes the data
+    of not yet checkpointed commits to ``<warehouse>.tmp/`` instead of keeping it in memory, so a
+    long load's memory stays flat (``bench/README.md``, "What kept memory growing").
+    """
+    limit = parse_memory_limit(value) if value is not None else None
+    if limit is not None:
+        con.execute(f"SET memory_limit = '{limit}'")
+    return current_memory_limit(con)
+
+
+def current_memory_limit(con: duckdb.DuckDBPyConnection) -> str:
+    """DuckDB's ``memory_limit`` as it reports it (e.g. ``91.5 MiB``)."""
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    return str(row[0]) if row else ""
+
+
 def close(con: duckdb.DuckDBPyConnection, *, checkpoint: bool = True) -> None:
     """Roll back any open transaction, ``CHECKPOINT`` (so readers find no WAL), then close."""
     try:
@@ -119,10 +167,17 @@ def open_warehouse(
     wait: float = 0.0,
     seeds_dir: Path | None = None,
     load_seed_data: bool = True,
+    memory_limit: str | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Connect read-write, apply pending migrations, load the seeds; CHECKPOINT and close on exit."""
+    """Connect read-write, apply pending migrations, load the seeds; CHECKPOINT and close on exit.
+
+    ``memory_limit`` (e.g. ``"96MB"``; ``None``, ``""`` or ``"0"`` keep DuckDB's default) caps
+    DuckDB's memory while this connection is open: the loading flows pass ``KABAR_LOAD_MEMORY_LIMIT``.
+    """
     con = connect(path, wait=wait)
     try:
+        if memory_limit is not None:
+            log.debug("DuckDB memory_limit: %s", set_memory_limit(con, memory_limit))
         applied = migrate(con)
         if applied:
             log.info("applied migrations: %s", ", ".join(applied))
@@ -166,7 +221,10 @@ __all__ = [
     "WarehouseLockedError",
     "connect",
     "close",
+    "current_memory_limit",
     "default_seeds_dir",
     "open_warehouse",
+    "parse_memory_limit",
     "query_readonly",
+    "set_memory_limit",
 ]

@@ -352,3 +352,30 @@ def test_max_age_skips_old_child_sitemaps_and_old_urls(prefect_server, tmp_path)
         con.close()
     assert stored == ["baru.html", "tanpa-tanggal.html"]
     assert ledger == ["baru.html", "tanpa-tanggal.html"]  # the old ones were never recorded
+
+
+def test_ingest_and_reparse_load_under_the_configured_duckdb_memory_cap(prefect_server, tmp_path, monkeypatch):
+    """KABAR_LOAD_MEMORY_LIMIT reaches DuckDB in both loading flows; each run records what DuckDB applied."""
+    from flows.reparse import reparse
+    from kabar.settings import Settings
+
+    def duckdb_says(limit: str) -> str:
+        con = duckdb.connect()
+        try:
+            con.execute(f"SET memory_limit = '{limit}'")
+            return str(one(con.execute("SELECT current_setting('memory_limit')"))[0])
+        finally:
+            con.close()
+
+    db = tmp_path / "cap.duckdb"
+    monkeypatch.setenv("KABAR_LOAD_MEMORY_LIMIT", "200MB")
+    _ingest_undated_page_from_feed(db, "", "")
+    monkeypatch.delenv("KABAR_LOAD_MEMORY_LIMIT")
+    assert reparse(warehouse_path=str(db))["state"] == "completed"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        applied = dict(con.execute("SELECT flow_name, parameters->>'duckdb_memory_limit' FROM runs").fetchall())
+    finally:
+        con.close()
+    default = Settings.model_fields["load_memory_limit"].default
+    assert applied == {"ingest": duckdb_says("200MB"), "reparse": duckdb_says(default)}
