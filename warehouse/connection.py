@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -23,6 +23,7 @@ from warehouse.migrate import migrate
 from warehouse.seeds import load_seeds
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # autoinstall off: a missing extension fails in milliseconds instead of trying the network
 _CONFIG: dict[str, Any] = {"autoinstall_known_extensions": False}
@@ -131,6 +132,51 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection, value: str | None) -> str:
     if limit is not None:
         con.execute(f"SET memory_limit = '{limit}'")
     return current_memory_limit(con)
+
+
+def is_memory_error(exc: BaseException | None) -> bool:
+    """True for DuckDB's out-of-memory failures (also when a ``COMMIT`` cannot pin a block)."""
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return True
+    text = str(exc).lower() if isinstance(exc, duckdb.Error) else ""
+    return "out of memory" in text or "failed to pin block" in text
+
+
+def lift_memory_limit(con: duckdb.DuckDBPyConnection) -> str | None:
+    """``RESET memory_limit`` (DuckDB's default, 80 % of RAM); return the cap lifted, ``None`` if none was set."""
+    before = current_memory_limit(con)
+    con.execute("RESET memory_limit")
+    default = current_memory_limit(con)
+    if default == before:
+        return None
+    # RESET alone changes the setting but not the buffer pool's limit (DuckDB 1.5.5): set it again
+    con.execute(f"SET memory_limit = '{parse_memory_limit(default.replace(' ', '')) or default}'")
+    return before
+
+
+def without_memory_cap_on_failure(con: duckdb.DuckDBPyConnection, what: str, write: Callable[[], T]) -> T:
+    """Run ``write`` (one transaction); if DuckDB ran out of memory under a cap, lift it and run it once more.
+
+    Under ``KABAR_LOAD_MEMORY_LIMIT`` DuckDB evicts ordinary blocks, but a transaction with very long
+    texts (hundreds of KB each) can still need more pinned at ``COMMIT`` than the cap allows. Such a
+    batch is not lost: the cap goes for the rest of this connection, with a warning.
+    """
+    try:
+        return write()
+    except WarehouseError as exc:
+        if not is_memory_error(exc.__cause__):
+            raise
+        lifted = lift_memory_limit(con)
+        if lifted is None:
+            raise
+        log.warning(
+            "%s ran out of memory under the DuckDB cap of %s (KABAR_LOAD_MEMORY_LIMIT); "
+            "retrying without the cap for the rest of this run: %s",
+            what,
+            lifted,
+            exc.__cause__,
+        )
+        return write()
 
 
 def current_memory_limit(con: duckdb.DuckDBPyConnection) -> str:

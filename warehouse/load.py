@@ -32,6 +32,7 @@ from extractors.errors import WarehouseError
 from extractors.models import ArticleRow, FailureRow, FetchResult
 from extractors.urls import canonicalize_url as _canonicalize_url
 from warehouse import arrow as A
+from warehouse.connection import without_memory_cap_on_failure
 from warehouse.rawstore import RAW_COMPRESSION, compress_body, raw_dir, write_pack
 
 log = logging.getLogger(__name__)
@@ -532,64 +533,68 @@ def load_batch(
     failures_table = _failures_table(failures, run_id)
     flips_table = _flips_table(flips, fetched_keys)
 
-    status: dict[str, str] = {}
-    with transaction(con, "load_batch"):
-        # first_seen_at as epoch µs: DuckDB builds no Python datetime per row (~5 µs each)
-        previous: dict[str, tuple[int | None, str | None]] = {}
-        if hashed:
-            with registered(con, {"_kb_keys": keys_table}):
-                for key, chash, phash, first_seen, first_run in con.execute(_EXISTING_SQL).fetchall():
-                    same = chash == batch[key].content_hash and phash == new_hashes[key]
-                    status[key] = "unchanged" if same else "updated"
-                    previous[key] = (first_seen, first_run)
-            for key, _, _ in hashed:
-                status.setdefault(key, "new")
-            to_write = [h for h in hashed if status[h[0]] != "unchanged"]
-            unchanged = [h for h in hashed if status[h[0]] == "unchanged"]
-            if to_write:
-                ids = [article_id(key) for key, _, _ in to_write]
-                art = _articles_table(to_write, ids, previous, run_id, now)
-                att, dat = _children_tables(to_write, ids, run_id)
-                with registered(con, {"_kb_articles": art, "_kb_attributions": att, "_kb_dates": dat}):
-                    updated = [
-                        (key, aid)
-                        for (key, _, _), aid in zip(to_write, ids, strict=True)
-                        if status[key] == "updated"
-                    ]
-                    if updated:
-                        upd = A.table(
-                            A.UPDATED_KEYS,
-                            {
-                                "canonical_url": [key for key, _ in updated],
-                                "article_id": [aid for _, aid in updated],
-                            },
-                        )
-                        with registered(con, {"_kb_updated": upd}):
-                            con.execute(_DELETE_UPDATED_SQL)
-                    con.execute(_WRITE_ARTICLES_SQL)
-            if unchanged:
-                touch = A.table(
-                    A.KEYS,
-                    {
-                        "canonical_url": [k for k, _, _ in unchanged],
-                        "fetched_at": [A.utc(r.fetched_at, r.url) for _, r, _ in unchanged],
-                    },
-                )
-                with registered(con, {"_kb_unchanged": touch}):
-                    con.execute(_TOUCH_UNCHANGED_SQL)
-        if fetches_table.num_rows:
-            with registered(con, {"_kb_fetches": fetches_table}):
-                con.execute(_INSERT_FETCHES_SQL)
-        if failures_table.num_rows:
-            with registered(con, {"_kb_failures": failures_table}):
-                con.execute(_INSERT_FAILURES_SQL)
-        if flips_table.num_rows:
-            with registered(con, {"_kb_flips": flips_table}):
-                con.execute(_FLIP_STATE_SQL, {"run_id": run_id})
-        if raw_table is not None and raw_table.num_rows:
-            with registered(con, {"_kb_raw": raw_table}):
-                con.execute(_WRITE_RAW_SQL)
+    def write() -> dict[str, str]:
+        status: dict[str, str] = {}
+        with transaction(con, "load_batch"):
+            # first_seen_at as epoch µs: DuckDB builds no Python datetime per row (~5 µs each)
+            previous: dict[str, tuple[int | None, str | None]] = {}
+            if hashed:
+                with registered(con, {"_kb_keys": keys_table}):
+                    for key, chash, phash, first_seen, first_run in con.execute(_EXISTING_SQL).fetchall():
+                        same = chash == batch[key].content_hash and phash == new_hashes[key]
+                        status[key] = "unchanged" if same else "updated"
+                        previous[key] = (first_seen, first_run)
+                for key, _, _ in hashed:
+                    status.setdefault(key, "new")
+                to_write = [h for h in hashed if status[h[0]] != "unchanged"]
+                unchanged = [h for h in hashed if status[h[0]] == "unchanged"]
+                if to_write:
+                    ids = [article_id(key) for key, _, _ in to_write]
+                    art = _articles_table(to_write, ids, previous, run_id, now)
+                    att, dat = _children_tables(to_write, ids, run_id)
+                    with registered(con, {"_kb_articles": art, "_kb_attributions": att, "_kb_dates": dat}):
+                        updated = [
+                            (key, aid)
+                            for (key, _, _), aid in zip(to_write, ids, strict=True)
+                            if status[key] == "updated"
+                        ]
+                        if updated:
+                            upd = A.table(
+                                A.UPDATED_KEYS,
+                                {
+                                    "canonical_url": [key for key, _ in updated],
+                                    "article_id": [aid for _, aid in updated],
+                                },
+                            )
+                            with registered(con, {"_kb_updated": upd}):
+                                con.execute(_DELETE_UPDATED_SQL)
+                        con.execute(_WRITE_ARTICLES_SQL)
+                if unchanged:
+                    touch = A.table(
+                        A.KEYS,
+                        {
+                            "canonical_url": [k for k, _, _ in unchanged],
+                            "fetched_at": [A.utc(r.fetched_at, r.url) for _, r, _ in unchanged],
+                        },
+                    )
+                    with registered(con, {"_kb_unchanged": touch}):
+                        con.execute(_TOUCH_UNCHANGED_SQL)
+            if fetches_table.num_rows:
+                with registered(con, {"_kb_fetches": fetches_table}):
+                    con.execute(_INSERT_FETCHES_SQL)
+            if failures_table.num_rows:
+                with registered(con, {"_kb_failures": failures_table}):
+                    con.execute(_INSERT_FAILURES_SQL)
+            if flips_table.num_rows:
+                with registered(con, {"_kb_flips": flips_table}):
+                    con.execute(_FLIP_STATE_SQL, {"run_id": run_id})
+            if raw_table is not None and raw_table.num_rows:
+                with registered(con, {"_kb_raw": raw_table}):
+                    con.execute(_WRITE_RAW_SQL)
+        return status
 
+    # a batch of very long texts can outgrow the DuckDB cap at COMMIT: then it goes in without the cap
+    status = without_memory_cap_on_failure(con, "load_batch", write)
     return _stats(batch, status, failures, fetches, raw_table)
 
 

@@ -354,7 +354,9 @@ def test_max_age_skips_old_child_sitemaps_and_old_urls(prefect_server, tmp_path)
     assert ledger == ["baru.html", "tanpa-tanggal.html"]  # the old ones were never recorded
 
 
-def test_ingest_and_reparse_load_under_the_configured_duckdb_memory_cap(prefect_server, tmp_path, monkeypatch):
+def test_ingest_and_reparse_load_under_the_configured_duckdb_memory_cap(
+    prefect_server, tmp_path, monkeypatch
+):
     """KABAR_LOAD_MEMORY_LIMIT reaches DuckDB in both loading flows; each run records what DuckDB applied."""
     from flows.reparse import reparse
     from kabar.settings import Settings
@@ -374,7 +376,9 @@ def test_ingest_and_reparse_load_under_the_configured_duckdb_memory_cap(prefect_
     assert reparse(warehouse_path=str(db))["state"] == "completed"
     con = duckdb.connect(str(db), read_only=True)
     try:
-        applied = dict(con.execute("SELECT flow_name, parameters->>'duckdb_memory_limit' FROM runs").fetchall())
+        applied = dict(
+            con.execute("SELECT flow_name, parameters->>'duckdb_memory_limit' FROM runs").fetchall()
+        )
     finally:
         con.close()
     default = Settings.model_fields["load_memory_limit"].default

@@ -27,7 +27,14 @@ def _duckdb_says(limit: str) -> str:
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("96MB", "96MB"), (" 1.5 GiB ", "1.5GiB"), ("65536kb", "65536kb"), ("64MB", "64MB"), ("", None), ("0", None)],
+    [
+        ("96MB", "96MB"),
+        (" 1.5 GiB ", "1.5GiB"),
+        ("65536kb", "65536kb"),
+        ("64MB", "64MB"),
+        ("", None),
+        ("0", None),
+    ],
 )
 def test_memory_sizes_are_normalised(given: str, expected: str | None) -> None:
     assert warehouse.parse_memory_limit(given) == expected
@@ -65,7 +72,9 @@ def test_open_warehouse_applies_the_limit_only_when_asked(db_path: Path, seeds_d
         assert warehouse.current_memory_limit(con) == default
 
 
-def test_a_load_larger_than_the_limit_spills_and_completes(db_path: Path, seeds_dir: Path, make_article) -> None:
+def test_a_load_larger_than_the_limit_spills_and_completes(
+    db_path: Path, seeds_dir: Path, make_article
+) -> None:
     """About 90 MB of text that does not compress, in batches of 200, under the smallest cap allowed
     (64MB): DuckDB must write the not yet checkpointed data to ``<warehouse>.tmp/`` rather than fail
     with an out-of-memory error, and every row must be there after the closing CHECKPOINT."""
@@ -85,3 +94,25 @@ def test_a_load_larger_than_the_limit_spills_and_completes(db_path: Path, seeds_
     assert in_memory <= 64 * 10**6
     with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as con:
         assert one(con.execute("SELECT count(*), min(length(text)) FROM articles")) == (n, 13_000)
+
+
+def test_a_batch_too_big_for_the_cap_goes_in_without_it(
+    db_path: Path, seeds_dir: Path, make_article, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Very long texts (300 KB each, 60 MB a batch) need more pinned at COMMIT than a 64MB cap allows
+    (DuckDB: "failed to pin block"). The batch must not be lost: the cap is lifted, with a warning,
+    and the batch is written once."""
+    rng = random.Random(11)
+    with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir, memory_limit="64MB") as con:
+        capped = warehouse.current_memory_limit(con)
+        for b in range(2):
+            rows = [
+                make_article(b * 200 + i, text=base64.b64encode(rng.randbytes(225_000)).decode())
+                for i in range(200)
+            ]
+            assert warehouse.load_batch(con, run_id="r", articles=rows, failures=[], fetches=[]).new == 200
+        lifted = warehouse.current_memory_limit(con)
+    assert lifted != capped
+    assert any("ran out of memory under the DuckDB cap" in r.getMessage() for r in caplog.records)
+    with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as con:
+        assert one(con.execute("SELECT count(*), count(DISTINCT article_id) FROM articles")) == (400, 400)
