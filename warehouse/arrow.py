@@ -201,6 +201,7 @@ RUN_SOURCES = pa.schema(
         ("failed", pa.int64()),
         ("not_modified", pa.int64()),
         ("error", pa.string()),
+        ("too_old", pa.int64()),
     ]
 )
 

@@ -383,6 +383,7 @@ def finish_run(
             cols[name].append(_int(row.get(name)))
         error = row.get("error")
         cols["error"].append(None if error is None else str(error))
+        cols["too_old"].append(_int(row.get("too_old")))
     sources = A.table(A.RUN_SOURCES, cols)
     values: dict[str, Any] = {name: _int(counts.get(name)) for name in COUNT_COLUMNS}
     values.update(

@@ -348,10 +348,12 @@ def test_max_age_skips_old_child_sitemaps_and_old_urls(prefect_server, tmp_path)
     try:
         stored = sorted(r[0].rsplit("/", 1)[1] for r in con.execute("SELECT url FROM articles").fetchall())
         ledger = sorted(r[0].rsplit("/", 1)[1] for r in con.execute("SELECT url FROM url_state").fetchall())
+        too_old = con.execute("SELECT too_old FROM run_sources").fetchall()
     finally:
         con.close()
     assert stored == ["baru.html", "tanpa-tanggal.html"]
     assert ledger == ["baru.html", "tanpa-tanggal.html"]  # the old ones were never recorded
+    assert too_old == [(1,)]  # lama.html, listed in a fetched sitemap with an old date
 
 
 def test_ingest_and_reparse_load_under_the_configured_duckdb_memory_cap(

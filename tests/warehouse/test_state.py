@@ -170,7 +170,8 @@ def test_runs_start_finish_and_crashed(con) -> None:
         state="completed",
         counts={"discovered": 5, "new": 3, "failed": 1, "new_urls": 5},
         per_source=[
-            {"source": "egindo", "discovered": 5, "new": 3, "failed": 1, "failure_kinds": "http_404=1"}
+            {"source": "egindo", "discovered": 5, "new": 3, "failed": 1, "failure_kinds": "http_404=1"},
+            {"source": "cna", "discovered": 2, "too_old": 7},
         ],
     )
     runs = con.execute(
@@ -181,9 +182,9 @@ def test_runs_start_finish_and_crashed(con) -> None:
         ("r1", "crashed", "f1", None, None, None, False, None, "egindo"),
         ("r2", "completed", None, 5, 3, 1, True, "5", None),
     ]
-    assert con.execute("SELECT source_id, discovered, new, failed FROM run_sources").fetchall() == [
-        ("egindo", 5, 3, 1)
-    ]
+    assert con.execute(
+        "SELECT source_id, discovered, new, failed, too_old FROM run_sources ORDER BY source_id"
+    ).fetchall() == [("cna", 2, None, None, 7), ("egindo", 5, 3, 1, None)]
     with pytest.raises(WarehouseError, match="unknown run state"):
         warehouse.finish_run(con, run_id="r2", state="exploded", counts={}, per_source=[])
 
