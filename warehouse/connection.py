@@ -149,8 +149,10 @@ def lift_memory_limit(con: duckdb.DuckDBPyConnection) -> str | None:
     default = current_memory_limit(con)
     if default == before:
         return None
-    # RESET alone changes the setting but not the buffer pool's limit (DuckDB 1.5.5): set it again
-    con.execute(f"SET memory_limit = '{parse_memory_limit(default.replace(' ', '')) or default}'")
+    # RESET alone changes the setting but not the buffer pool's limit (DuckDB 1.5.5): set it again,
+    # as DuckDB itself wrote it (e.g. "18.8 GiB"; no minimum applies to DuckDB's own default)
+    if _SIZE_RE.match(default):
+        con.execute(f"SET memory_limit = '{default.strip()}'")
     return before
 
 

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from kabar.demo import DEMO_DIR, DemoSite
-from tests.support.db import one
+from tests.support.db import duckdb_says, one
 from tests.support.localsite import LocalSite
 
 pytestmark = pytest.mark.slow
@@ -362,14 +362,6 @@ def test_ingest_and_reparse_load_under_the_configured_duckdb_memory_cap(
     """KABAR_LOAD_MEMORY_LIMIT reaches DuckDB in both loading flows; each run records what DuckDB applied."""
     from flows.reparse import reparse
     from kabar.settings import Settings
-
-    def duckdb_says(limit: str) -> str:
-        con = duckdb.connect()
-        try:
-            con.execute(f"SET memory_limit = '{limit}'")
-            return str(one(con.execute("SELECT current_setting('memory_limit')"))[0])
-        finally:
-            con.close()
 
     db = tmp_path / "cap.duckdb"
     monkeypatch.setenv("KABAR_LOAD_MEMORY_LIMIT", "200MB")

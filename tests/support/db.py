@@ -12,3 +12,13 @@ def one(cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     row = cur.fetchone()
     assert row is not None, "the query returned no row"
     return row
+
+
+def duckdb_says(limit: str) -> str:
+    """How DuckDB itself reports ``memory_limit = limit`` (its own formatting, not Kabar's)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET memory_limit = '{limit}'")
+        return str(one(con.execute("SELECT current_setting('memory_limit')"))[0])
+    finally:
+        con.close()

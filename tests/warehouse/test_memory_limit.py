@@ -6,23 +6,12 @@ import base64
 import random
 from pathlib import Path
 
-import duckdb
 import pytest
 from pydantic import ValidationError
 
 import warehouse
 from kabar.settings import load_settings
-from tests.support.db import one
-
-
-def _duckdb_says(limit: str) -> str:
-    """How DuckDB itself reports ``limit`` (its own formatting, not ours)."""
-    con = duckdb.connect()
-    try:
-        con.execute(f"SET memory_limit = '{limit}'")
-        return str(one(con.execute("SELECT current_setting('memory_limit')"))[0])
-    finally:
-        con.close()
+from tests.support.db import duckdb_says, one
 
 
 @pytest.mark.parametrize(
@@ -67,7 +56,7 @@ def test_open_warehouse_applies_the_limit_only_when_asked(db_path: Path, seeds_d
     with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as con:
         default = warehouse.current_memory_limit(con)
     with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir, memory_limit="80MB") as con:
-        assert warehouse.current_memory_limit(con) == _duckdb_says("80MB") != default
+        assert warehouse.current_memory_limit(con) == duckdb_says("80MB") != default
     with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir, memory_limit="") as con:
         assert warehouse.current_memory_limit(con) == default
 
