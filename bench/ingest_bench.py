@@ -777,12 +777,14 @@ def describe_run(label: str, r: RunResult, n_urls: int, cores: int = 1) -> None:
 class BenchServer:
     """``kabar server start`` on a free port for a warehouse in ``tmp``; env for clients to use it."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, load_memory_limit: str | None = None) -> None:
         tmp.mkdir(parents=True, exist_ok=True)
         self.warehouse = tmp / "b.duckdb"
         self.port = free_port()  # never attach to someone else's server on 4200
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KABAR_"))}
         self.env["KABAR_PREFECT_PORT"] = str(self.port)
+        if load_memory_limit is not None:  # else the runs use Kabar's default cap
+            self.env["KABAR_LOAD_MEMORY_LIMIT"] = load_memory_limit
         self.pid: int | None = None
         self.start_seconds = 0.0
         self.api_url: str | None = None
@@ -835,7 +837,7 @@ def rss_scale(
     tmp = Path(tempfile.mkdtemp(prefix="kabar-bench-rss-"))
     results: list[tuple[int, int, RunResult]] = []
     try:
-        with BenchServer(tmp / "server") as server:
+        with BenchServer(tmp / "server", args.load_memory_limit) as server:
             print(
                 f"Prefect server start-up (not in any figure): {server.start_seconds:.1f} s; API {server.api_url}"
             )
@@ -952,6 +954,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--run-timeout", type=float, default=1800.0, help="kill an ingest run after this (s)")
     ap.add_argument(
+        "--load-memory-limit",
+        default=None,
+        help="KABAR_LOAD_MEMORY_LIMIT for the ingest runs (default: Kabar's default; 0 = no cap)",
+    )
+    ap.add_argument(
         "--overhead-tasks",
         type=int,
         default=50,
@@ -1051,7 +1058,7 @@ def main(argv: list[str] | None = None) -> int:
         overhead: PrefectOverhead | None = None
         overhead_error = ""
         try:
-            with BenchServer(tmp) as server:
+            with BenchServer(tmp, args.load_memory_limit) as server:
                 warehouse = server.warehouse
                 print(
                     f"Prefect server start-up (not in the pipeline figures): {server.start_seconds:.1f} s; API {server.api_url}"
