@@ -765,7 +765,7 @@ def describe_run(label: str, r: RunResult, n_urls: int, cores: int = 1) -> None:
         cap = json.loads(params).get("duckdb_memory_limit") if isinstance(params, str) else None
     except ValueError:
         cap = None
-    print(f"   runs row: {counts}; DuckDB memory_limit (KABAR_LOAD_MEMORY_LIMIT default): {cap or '?'}")
+    print(f"   runs row: {counts}; DuckDB memory_limit (KABAR_LOAD_MEMORY_LIMIT): {cap or '?'}")
     print(f"   articles in warehouse: {r.articles}; site requests: {dict(r.hits)}")
     if r.failures:
         print("   failures: " + ", ".join(f"{s}/{c}: {n}" for s, c, n in r.failures[:10]))
