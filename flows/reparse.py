@@ -21,7 +21,7 @@ import warehouse
 from extractors.models import ArticleRow, FailureRow, SourceSpec
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources
-from kabar.pipeline import spec_for_source_id
+from kabar.pipeline import page_job, spec_for_source_id
 from kabar.settings import load_settings
 from kabar.workers import ExtractionPool
 
@@ -68,27 +68,20 @@ def reparse(
                 for n, raw_batch in enumerate(
                     warehouse.iter_raw_pages(con, source_ids=sources, batch_size=batch_size), 1
                 ):
-                    jobs = []
-                    for r in raw_batch:
-                        spec = spec_for_source_id(r.source_id, specs)  # ad-hoc sources too
-                        jobs.append(
-                            PageJob(
-                                url=r.url,
-                                canonical_url=r.canonical_url,
-                                final_url=r.final_url or r.url,
-                                source_id=r.source_id,
-                                outlet=(spec.outlet or None) if spec else None,
-                                timezone=spec.timezone if spec else "",
-                                language=(spec.language or None) if spec else None,
-                                body=r.body,
-                                text=None,
-                                charset=r.charset,
-                                fetched_at=r.fetched_at,
-                                feed_published=r.feed_published,  # as ingest does: same inputs, same row
-                                feed_title=r.feed_title,
-                                feed_language=r.feed_language,
-                            )
+                    jobs = [
+                        page_job(
+                            url=r.url,
+                            canonical_url=r.canonical_url,
+                            final_url=r.final_url or r.url,
+                            source_id=r.source_id,
+                            spec=spec_for_source_id(r.source_id, specs),  # ad-hoc sources too
+                            listed=r,  # the feed's date, title and language, kept in url_state
+                            body=r.body,
+                            charset=r.charset,
+                            fetched_at=r.fetched_at,
                         )
+                        for r in raw_batch
+                    ]
                     stats = reparse_batch(con, pool, run_id, cast(list[PageJob], quote(jobs)))
                     for k in ("new", "updated", "unchanged", "failed"):
                         totals[k] += int(getattr(stats, k, 0))

@@ -284,26 +284,54 @@ def jobs_for_batch(
                 )
             )
             continue
-        spec = specs_by_id.get(source_id)
         jobs.append(
-            PageJob(
+            page_job(
                 url=res.url,
                 canonical_url=canonicalize_url(res.url),
                 final_url=res.final_url or res.url,
                 source_id=source_id,
-                outlet=(spec.outlet or None) if spec else None,
-                timezone=spec.timezone if spec else "",
-                language=(spec.language or None) if spec else None,
+                spec=specs_by_id.get(source_id),
+                listed=known,
                 body=res.body,  # bytes + charset: decoded in the worker (a str copy is up to 4x larger)
-                text=None,
                 charset=res.charset if res.text is not None else None,
                 fetched_at=res.fetched_at,
-                feed_published=known.feed_published if known else None,
-                feed_title=known.feed_title if known else None,
-                feed_language=known.feed_language if known else None,
             )
         )
     return jobs, failures
+
+
+def page_job(
+    *,
+    url: str,
+    canonical_url: str,
+    final_url: str,
+    source_id: str | None,
+    spec: SourceSpec | None,
+    listed: Listed | None,
+    body: bytes,
+    charset: str | None,
+    fetched_at: datetime,
+) -> PageJob:
+    """One page's extraction job: ingest and reparse build it alike, so the same inputs give the same row.
+
+    Unknown source fields stay empty (the page, the feed or the text decide; ``build_article``).
+    """
+    return PageJob(
+        url=url,
+        canonical_url=canonical_url,
+        final_url=final_url,
+        source_id=source_id,
+        outlet=(spec.outlet or None) if spec else None,
+        timezone=spec.timezone if spec else "",
+        language=(spec.language or None) if spec else None,
+        body=body,
+        text=None,
+        charset=charset,
+        fetched_at=fetched_at,
+        feed_published=listed.feed_published if listed else None,
+        feed_title=listed.feed_title if listed else None,
+        feed_language=listed.feed_language if listed else None,
+    )
 
 
 __all__ = [
@@ -311,6 +339,7 @@ __all__ = [
     "FeedStateUpdate",
     "discover_documents",
     "jobs_for_batch",
+    "page_job",
     "resolve_specs",
     "source_key",
 ]

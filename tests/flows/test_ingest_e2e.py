@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from kabar.demo import DEMO_DIR, DemoSite
-from tests.support.db import duckdb_says, one
+from tests.support.db import duckdb_says, one, read_one
 from tests.support.localsite import LocalSite
 
 pytestmark = pytest.mark.slow
@@ -252,16 +252,11 @@ def test_reparse_keeps_the_feed_date_of_an_undated_page(prefect_server, tmp_path
     _ingest_undated_page_from_feed(db, "", "<pubDate>Tue, 12 Nov 2024 09:30:00 +0700</pubDate>")
 
     def stored() -> tuple[Any, ...]:
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            return one(
-                con.execute(
-                    "SELECT published_at, published_at_source, title, parse_hash, outlet, language, published_flags, "
-                    "source_id, (SELECT list((kind, value, span, flags)) FROM article_dates) FROM articles"
-                )
-            )
-        finally:
-            con.close()
+        return read_one(
+            db,
+            "SELECT published_at, published_at_source, title, parse_hash, outlet, language, published_flags, "
+            "source_id, (SELECT list((kind, value, span, flags)) FROM article_dates) FROM articles",
+        )
 
     before = stored()
     assert before[0] == datetime(2024, 11, 12, 2, 30, tzinfo=UTC) and before[1] == "feed"
@@ -279,11 +274,7 @@ def test_the_feed_language_reaches_the_article_and_survives_reparse(prefect_serv
     _ingest_undated_page_from_feed(db, "<language>ms-MY</language>", "")
 
     def stored() -> tuple[Any, ...]:
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            return one(con.execute("SELECT language, parse_hash FROM articles"))
-        finally:
-            con.close()
+        return read_one(db, "SELECT language, parse_hash FROM articles")
 
     before = stored()
     assert before[0] == "ms"  # the text alone reads as Indonesian; the feed said Malay

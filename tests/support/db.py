@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -12,6 +13,15 @@ def one(cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     row = cur.fetchone()
     assert row is not None, "the query returned no row"
     return row
+
+
+def read_one(path: Path, sql: str) -> tuple[Any, ...]:
+    """The one row ``sql`` returns from the warehouse file at ``path``, read-only."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return one(con.execute(sql))
+    finally:
+        con.close()
 
 
 def duckdb_says(limit: str) -> str:
