@@ -290,12 +290,26 @@ def main(argv: list[str] | None = None) -> int:
                 args.with_raw,
                 now,
             )
-            close(con2)
-            other.unlink()
             rate = args.rows / secs
             results.append(
                 (
                     "insert, no memory cap (DuckDB default)",
+                    _value(rate, secs, tot),
+                    "(report: what the cap costs)",
+                    None,
+                )
+            )
+            print(results[-1][0], results[-1][1], flush=True)
+            changed2 = [make_row(i, chunks, rng2, now + timedelta(hours=1), version=1) for i in range(n_up)]
+            secs, tot = timed_load(
+                con2, changed2.__getitem__, n_up, args.batch, "bench-uncapped-update", args.with_raw, now
+            )
+            close(con2)
+            other.unlink()
+            rate = n_up / secs
+            results.append(
+                (
+                    "update, no memory cap (DuckDB default)",
                     _value(rate, secs, tot),
                     "(report: what the cap costs)",
                     None,
