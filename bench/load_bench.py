@@ -39,6 +39,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROWS_PER_S_TARGET = 5000  # load_batch upsert path, article rows/s (issue 6)
+Row = tuple[str, str, str, bool | None]  # figure, value, target, verdict (None: report only)
 COUNT_MS_TARGET = 100.0  # `kabar sql`-style count(*) latency, ms (issue 6) ...
 COUNT_ROWS_FOR_TARGET = 100_000  # ... over at least this many articles
 REPO = Path(__file__).resolve().parents[1]
@@ -162,6 +163,12 @@ def _value(rate: float, secs: float, tot: dict[str, int]) -> str:
     return f"{rate:,.0f} rows/s  ({secs:.1f} s, {counts}{stalls})"
 
 
+def _rate_row(label: str, rows: int, secs: float, tot: dict[str, int], target: str, judged: bool) -> Row:
+    """A rows/s figure: judged against ROWS_PER_S_TARGET, or report-only when ``judged`` is false."""
+    rate = rows / secs
+    return (label, _value(rate, secs, tot), target, rate >= ROWS_PER_S_TARGET if judged else None)
+
+
 def loadavg() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -211,8 +218,14 @@ def main(argv: list[str] | None = None) -> int:
     cap = load_settings().load_memory_limit if args.memory_limit is None else args.memory_limit
     tmp = Path(tempfile.mkdtemp(prefix="kabar-loadbench-"))
     path = tmp / "load.duckdb"
-    results: list[tuple[str, str, str, bool | None]] = []
+    results: list[Row] = []
     rate_target = f">= {ROWS_PER_S_TARGET:,} rows/s (issue 6)"
+    cap_cost = "(report: what the cap costs)"
+
+    def show(row: Row) -> None:
+        results.append(row)
+        print(row[0], row[1], flush=True)
+
     try:
         con = connect(path)
         applied = set_memory_limit(con, cap)
@@ -234,42 +247,15 @@ def main(argv: list[str] | None = None) -> int:
             args.with_raw,
             now,
         )
-        rate = args.rows / secs
-        results.append(
-            (
-                "insert (new rows)",
-                _value(rate, secs, tot),
-                rate_target,
-                rate >= ROWS_PER_S_TARGET,
-            )
-        )
-        print(results[-1][0], results[-1][1], flush=True)
+        show(_rate_row("insert (new rows)", args.rows, secs, tot, rate_target, judged=True))
 
         n_up = min(args.rows_update, args.rows)
         changed = [make_row(i, chunks, rng, now + timedelta(hours=1), version=1) for i in range(n_up)]
         secs, tot = timed_load(con, changed.__getitem__, n_up, args.batch, "bench-update", args.with_raw, now)
-        rate = n_up / secs
-        results.append(
-            (
-                "update (changed rows)",
-                _value(rate, secs, tot),
-                rate_target,
-                rate >= ROWS_PER_S_TARGET,
-            )
-        )
-        print(results[-1][0], results[-1][1], flush=True)
+        show(_rate_row("update (changed rows)", n_up, secs, tot, rate_target, judged=True))
 
         secs, tot = timed_load(con, changed.__getitem__, n_up, args.batch, "bench-same", args.with_raw, now)
-        rate = n_up / secs
-        results.append(
-            (
-                "unchanged (same rows)",
-                _value(rate, secs, tot),
-                rate_target,
-                rate >= ROWS_PER_S_TARGET,
-            )
-        )
-        print(results[-1][0], results[-1][1], flush=True)
+        show(_rate_row("unchanged (same rows)", n_up, secs, tot, rate_target, judged=True))
 
         t0 = time.perf_counter()
         close(con)
@@ -290,32 +276,18 @@ def main(argv: list[str] | None = None) -> int:
                 args.with_raw,
                 now,
             )
-            rate = args.rows / secs
-            results.append(
-                (
-                    "insert, no memory cap (DuckDB default)",
-                    _value(rate, secs, tot),
-                    "(report: what the cap costs)",
-                    None,
+            show(
+                _rate_row(
+                    "insert, no memory cap (DuckDB default)", args.rows, secs, tot, cap_cost, judged=False
                 )
             )
-            print(results[-1][0], results[-1][1], flush=True)
             changed2 = [make_row(i, chunks, rng2, now + timedelta(hours=1), version=1) for i in range(n_up)]
             secs, tot = timed_load(
                 con2, changed2.__getitem__, n_up, args.batch, "bench-uncapped-update", args.with_raw, now
             )
             close(con2)
             other.unlink()
-            rate = n_up / secs
-            results.append(
-                (
-                    "update, no memory cap (DuckDB default)",
-                    _value(rate, secs, tot),
-                    "(report: what the cap costs)",
-                    None,
-                )
-            )
-            print(results[-1][0], results[-1][1], flush=True)
+            show(_rate_row("update, no memory cap (DuckDB default)", n_up, secs, tot, cap_cost, judged=False))
         size = path.stat().st_size
         results.append(("warehouse file size", f"{size / 1e6:,.0f} MB", "(report)", None))
 
