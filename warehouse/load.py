@@ -495,6 +495,65 @@ def _source_key(source_id: str | None) -> str:
     return source_id or AD_HOC_SOURCE
 
 
+def _write_articles(
+    con: duckdb.DuckDBPyConnection,
+    batch: dict[str, ArticleRow],
+    hashed: Sequence[tuple[str, ArticleRow, str]],
+    run_id: str,
+    now: datetime,
+) -> dict[str, str]:
+    """Inside the batch's transaction: classify each article against the stored row (new, updated,
+    unchanged), replace new and updated ones with their child rows, touch unchanged ones; return
+    the status by canonical URL. ``hashed`` is (canonical_url, row, parse_hash) per article."""
+    new_hashes = {key: phash for key, _, phash in hashed}
+    status: dict[str, str] = {}
+    # first_seen_at as epoch µs: DuckDB builds no Python datetime per row (~5 µs each)
+    previous: dict[str, tuple[int | None, str | None]] = {}
+    keys_table = A.table(
+        A.KEYS,
+        {
+            "canonical_url": [key for key, _, _ in hashed],
+            "fetched_at": [A.utc(row.fetched_at, "fetched_at", row.url) for _, row, _ in hashed],
+        },
+    )
+    with registered(con, {"_kb_keys": keys_table}):
+        for key, chash, phash, first_seen, first_run in con.execute(_EXISTING_SQL).fetchall():
+            same = chash == batch[key].content_hash and phash == new_hashes[key]
+            status[key] = "unchanged" if same else "updated"
+            previous[key] = (first_seen, first_run)
+    for key, _, _ in hashed:
+        status.setdefault(key, "new")
+    to_write = [h for h in hashed if status[h[0]] != "unchanged"]
+    unchanged = [h for h in hashed if status[h[0]] == "unchanged"]
+    if to_write:
+        ids = [article_id(key) for key, _, _ in to_write]
+        art = _articles_table(to_write, ids, previous, run_id, now)
+        att, dat = _children_tables(to_write, ids, run_id)
+        updated = [
+            (key, aid) for (key, _, _), aid in zip(to_write, ids, strict=True) if status[key] == "updated"
+        ]
+        with registered(con, {"_kb_articles": art, "_kb_attributions": att, "_kb_dates": dat}):
+            if updated:
+                upd = A.table(
+                    A.UPDATED_KEYS,
+                    {"canonical_url": [key for key, _ in updated], "article_id": [aid for _, aid in updated]},
+                )
+                with registered(con, {"_kb_updated": upd}):
+                    con.execute(_DELETE_UPDATED_SQL)
+            con.execute(_WRITE_ARTICLES_SQL)
+    if unchanged:
+        touch = A.table(
+            A.KEYS,
+            {
+                "canonical_url": [k for k, _, _ in unchanged],
+                "fetched_at": [A.utc(r.fetched_at, r.url) for _, r, _ in unchanged],
+            },
+        )
+        with registered(con, {"_kb_unchanged": touch}):
+            con.execute(_TOUCH_UNCHANGED_SQL)
+    return status
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -514,14 +573,6 @@ def load_batch(
     failures = [*failures, *rejected]
     batch = _dedupe_articles(articles)
     hashed = [(key, row, parse_hash(row)) for key, row in batch.items()]
-    new_hashes = {key: phash for key, _, phash in hashed}
-    keys_table = A.table(
-        A.KEYS,
-        {
-            "canonical_url": [key for key, _, _ in hashed],
-            "fetched_at": [A.utc(row.fetched_at, "fetched_at", row.url) for _, row, _ in hashed],
-        },
-    )
     flips = _state_flips(batch, failures, fetches)
     fetched_keys = {canonicalize_url(r.url) for r in fetches}
     row_sources: dict[str, str | None] = {canonicalize_url(f.url): f.source_id for f in failures}
@@ -534,63 +585,17 @@ def load_batch(
     flips_table = _flips_table(flips, fetched_keys)
 
     def write() -> dict[str, str]:
-        status: dict[str, str] = {}
         with transaction(con, "load_batch"):
-            # first_seen_at as epoch µs: DuckDB builds no Python datetime per row (~5 µs each)
-            previous: dict[str, tuple[int | None, str | None]] = {}
-            if hashed:
-                with registered(con, {"_kb_keys": keys_table}):
-                    for key, chash, phash, first_seen, first_run in con.execute(_EXISTING_SQL).fetchall():
-                        same = chash == batch[key].content_hash and phash == new_hashes[key]
-                        status[key] = "unchanged" if same else "updated"
-                        previous[key] = (first_seen, first_run)
-                for key, _, _ in hashed:
-                    status.setdefault(key, "new")
-                to_write = [h for h in hashed if status[h[0]] != "unchanged"]
-                unchanged = [h for h in hashed if status[h[0]] == "unchanged"]
-                if to_write:
-                    ids = [article_id(key) for key, _, _ in to_write]
-                    art = _articles_table(to_write, ids, previous, run_id, now)
-                    att, dat = _children_tables(to_write, ids, run_id)
-                    with registered(con, {"_kb_articles": art, "_kb_attributions": att, "_kb_dates": dat}):
-                        updated = [
-                            (key, aid)
-                            for (key, _, _), aid in zip(to_write, ids, strict=True)
-                            if status[key] == "updated"
-                        ]
-                        if updated:
-                            upd = A.table(
-                                A.UPDATED_KEYS,
-                                {
-                                    "canonical_url": [key for key, _ in updated],
-                                    "article_id": [aid for _, aid in updated],
-                                },
-                            )
-                            with registered(con, {"_kb_updated": upd}):
-                                con.execute(_DELETE_UPDATED_SQL)
-                        con.execute(_WRITE_ARTICLES_SQL)
-                if unchanged:
-                    touch = A.table(
-                        A.KEYS,
-                        {
-                            "canonical_url": [k for k, _, _ in unchanged],
-                            "fetched_at": [A.utc(r.fetched_at, r.url) for _, r, _ in unchanged],
-                        },
-                    )
-                    with registered(con, {"_kb_unchanged": touch}):
-                        con.execute(_TOUCH_UNCHANGED_SQL)
-            if fetches_table.num_rows:
-                with registered(con, {"_kb_fetches": fetches_table}):
-                    con.execute(_INSERT_FETCHES_SQL)
-            if failures_table.num_rows:
-                with registered(con, {"_kb_failures": failures_table}):
-                    con.execute(_INSERT_FAILURES_SQL)
-            if flips_table.num_rows:
-                with registered(con, {"_kb_flips": flips_table}):
-                    con.execute(_FLIP_STATE_SQL, {"run_id": run_id})
-            if raw_table is not None and raw_table.num_rows:
-                with registered(con, {"_kb_raw": raw_table}):
-                    con.execute(_WRITE_RAW_SQL)
+            status = _write_articles(con, batch, hashed, run_id, now) if hashed else {}
+            for name, tbl, sql, params in (
+                ("_kb_fetches", fetches_table, _INSERT_FETCHES_SQL, None),
+                ("_kb_failures", failures_table, _INSERT_FAILURES_SQL, None),
+                ("_kb_flips", flips_table, _FLIP_STATE_SQL, {"run_id": run_id}),
+                ("_kb_raw", raw_table, _WRITE_RAW_SQL, None),
+            ):
+                if tbl is not None and tbl.num_rows:
+                    with registered(con, {name: tbl}):
+                        con.execute(sql, params)
         return status
 
     # a batch of very long texts can outgrow the DuckDB cap at COMMIT: then it goes in without the cap
