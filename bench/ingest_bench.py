@@ -178,14 +178,7 @@ def vm_probe(site: BenchSite) -> float:
     first ``len(site.pages)`` bodies), in this process, a few seconds. Taken before and after the
     bare reference and before and after the cold pipeline run: on a shared VM the speed of a core
     can change by a third between the two phases, which moves "pipeline ÷ (cores × bare)" by as much."""
-    import trafilatura
-
-    n = len(site.pages)
-    trafilatura.extract(site.body(0), fast=True, with_metadata=True)  # warm (not timed)
-    t0 = time.perf_counter()
-    for i in range(n):
-        trafilatura.extract(site.body(i), fast=True, with_metadata=True)
-    return n / (time.perf_counter() - t0)
+    return time_bare(site, len(site.pages)).rate
 
 
 def _tree(pid: int) -> list[Any]:
