@@ -25,6 +25,7 @@ See ``bench/README.md`` for what each figure means.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -974,6 +975,10 @@ def main(argv: list[str] | None = None) -> int:
         help="no-op tasks per micro-flow for the Prefect overhead (0: skip)",
     )
     args = ap.parse_args(argv)
+    if args.newspaper and importlib.util.find_spec("newspaper") is None:
+        # checked first: the figure comes after several minutes of bare timing
+        print("--newspaper needs newspaper4k: bash scripts/bootstrap.sh bench (installs Kabar[bench])")
+        return 2
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     pages = load_pages(args.corpus)
