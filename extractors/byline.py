@@ -105,22 +105,10 @@ def _discarded_early(el: Any, tag: str, cls: str, ident: str) -> bool:
     )
 
 
-def _delete(element: Any) -> None:
-    """trafilatura's ``delete_element`` (keep_tail): the tail joins the previous sibling or parent."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + element.tail
-        else:
-            previous.tail = (previous.tail or "") + element.tail
-    parent.remove(element)
-
-
 def _pruned_text(el: Any, early: set[Any], late: set[Any]) -> str:
     """``el``'s text as it reads after the discard step (its own discarded descendants deleted)."""
+    from trafilatura.xml import delete_element  # what extract_author's pruning calls (keeps tails)
+
     nodes = list(el.iter())
     doomed_early = [i for i, n in enumerate(nodes) if n in early]
     doomed_late = [i for i, n in enumerate(nodes) if n in late]
@@ -129,9 +117,9 @@ def _pruned_text(el: Any, early: set[Any], late: set[Any]) -> str:
     copy = deepcopy(el)
     copies = list(copy.iter())
     for i in doomed_early:  # the early XPath's matches, in document order, then the late one's
-        _delete(copies[i])
+        delete_element(copies[i])
     for i in doomed_late:
-        _delete(copies[i])
+        delete_element(copies[i])
     return " ".join(copy.itertext())
 
 
