@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         show(_rate_row("update (changed rows, a later run)", n_up, secs, tot, rate_target, judged=True))
         show(("  where the update time goes", split_value(n_up, secs, inside), "(report)", None))
 
-        secs, tot, inside = timed_load(
+        secs, tot, _ = timed_load(
             con, changed.__getitem__, n_up, args.batch, "bench-same", args.with_raw, now
         )
         show(_rate_row("unchanged (same rows)", n_up, secs, tot, rate_target, judged=True))
@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             con2, _ = open_run(other, None)
             rng2 = random.Random(20260101)
             _chunks(rng2)  # the same row stream as the judged pass
-            secs, tot, inside = timed_load(
+            secs, tot, _ = timed_load(
                 con2,
                 lambda i: make_row(i, chunks, rng2, now),
                 args.rows,
@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
             close(con2)
             con2, _ = open_run(other, None)
             changed2 = [make_row(i, chunks, rng2, now + timedelta(hours=1), version=1) for i in range(n_up)]
-            secs, tot, inside = timed_load(
+            secs, tot, _ = timed_load(
                 con2, changed2.__getitem__, n_up, args.batch, "bench-uncapped-update", args.with_raw, now
             )
             close(con2)
