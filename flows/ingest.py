@@ -18,7 +18,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
@@ -102,6 +101,19 @@ def load_task(
     return warehouse.load_batch(con, run_id=run_id, articles=articles, failures=failures, fetches=fetches)
 
 
+@task(name="search-index", cache_policy=NO_CACHE)
+def search_index_task(warehouse_path: str) -> tuple[int, int | None]:
+    """Bring the ``kabar search`` index up to date after a run that changed articles.
+
+    It reads the lake through a read-only connection and swaps a new local index file in, so it never
+    races a writer; a failure is logged and never fails the run (the daily maintenance retries)."""
+    con = warehouse.connect(warehouse_path, read_only=True)
+    try:
+        return warehouse.refresh_search_index(con)
+    finally:
+        con.close()
+
+
 def _batches(items: list[Any], size: int) -> list[list[Any]]:
     """Split into batches of ``size``; the first one small, so the workers start early."""
     first = min(size, max(8, size // 8))
@@ -120,7 +132,7 @@ _RUNNER: Any = ThreadPoolTaskRunner(max_workers=3)  # fetch-ahead + the flow's o
 
 @flow(name="ingest", task_runner=_RUNNER, log_prints=False, retries=1, retry_delay_seconds=60)
 def ingest(
-    warehouse_path: str = "kabar.duckdb",
+    warehouse_path: str = "kabar.ducklake",
     sources: list[str] | None = None,
     feeds: list[str] | None = None,
     sitemaps: list[str] | None = None,
@@ -133,13 +145,12 @@ def ingest(
     batch_size: int | None = None,
     workers: int | None = None,
     base_url: str | None = None,
-    lock_wait: float = 0.0,
     max_age_days: float | None = None,
 ) -> dict[str, Any]:
     """Ingest new articles from the configured (or the given ad-hoc) sources into the warehouse."""
     logger = get_run_logger()
     settings: Settings = load_settings(
-        warehouse=Path(warehouse_path),
+        warehouse=warehouse_path,
         allow_private=allow_private or None,
         batch_size=batch_size,
         workers=workers,
@@ -166,9 +177,7 @@ def ingest(
     if since is not None:
         params["max_age_days"] = settings.max_age_days
 
-    with warehouse.open_warehouse(
-        settings.warehouse, wait=lock_wait, memory_limit=settings.load_memory_limit
-    ) as con:
+    with warehouse.open_warehouse(settings.warehouse, memory_limit=settings.load_memory_limit) as con:
         params["duckdb_memory_limit"] = warehouse.current_memory_limit(con)  # as applied
         warehouse.start_run(
             con, run_id=run_id, flow_run_id=flow_run_id, flow_name="ingest", parameters=params
@@ -285,6 +294,12 @@ def ingest(
             warehouse.finish_run(con, run_id=run_id, state=state, counts=counts, per_source=rows)
             totals_row = _warehouse_totals(con)
 
+    if state == "completed" and settings.search_after_ingest and (counts["new"] or counts["updated"]):
+        try:
+            stale, indexed = search_index_task(settings.warehouse)
+            logger.info("search index rebuilt: %s documents (%d new or changed articles)", indexed, stale)
+        except Exception as exc:  # the index is a convenience: the run's data is committed
+            logger.warning("search index not rebuilt (the daily maintenance will retry): %s", exc)
     duration = time.monotonic() - t0
     summary = {
         "run_id": run_id,

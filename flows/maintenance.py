@@ -1,8 +1,8 @@
-"""The ``maintenance`` flow: prune old raw HTML, CHECKPOINT, and report table totals.
+"""The ``maintenance`` flow: prune old raw HTML, compact the lake, and report table totals.
 
 Scheduled daily by ``kabar serve`` (deployment ``maintenance/daily``). One task does the work in one
-read-write connection (``warehouse.open_warehouse``: migrations applied, seeds loaded, CHECKPOINT and
-close on exit):
+read-write connection (``warehouse.open_warehouse``: migrations applied, seeds loaded), safe to run
+while an ingest writes (every step is a lake transaction, retried on a conflict):
 
 * delete ``raw_pages`` rows whose ``fetched_at`` is older than ``raw_retention_days`` (0 or less keeps
   everything; rows without ``fetched_at`` are kept). Articles keep their text; only the stored HTML
@@ -11,9 +11,10 @@ close on exit):
   less keeps them all); each URL's outcome stays in ``url_state``, ``failures`` and ``articles``;
 * delete raw-page pack files (``<warehouse>.raw/``) no row points to any more: fully pruned ones and
   orphans of killed runs (even with retention off);
-* rebuild the full-text search index (``search_docs``, ``kabar search``) when articles changed since
-  its last build (DuckDB does not maintain it incrementally);
-* ``CHECKPOINT`` so the WAL is folded into the file and freed blocks can be reused;
+* rebuild the full-text search index (``<warehouse>.search.duckdb``, ``kabar search``) when articles
+  changed since its last build (DuckDB does not maintain it incrementally);
+* expire lake snapshots older than ``snapshot_retention_days`` (the reach of ``article_versions`` and
+  ``kabar sql --as-of``), merge small data files, delete files no snapshot uses (``warehouse.lakeops``);
 * a markdown artifact with the row counts before and after, and the sizes on disk.
 """
 
@@ -30,6 +31,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 import warehouse as wh
+from warehouse.lakeops import CompactReport, compact, storage_bytes
 
 # Tables reported in the summary, in display order (a fixed allow-list: names never come from data).
 REPORTED_TABLES = ("articles", "raw_pages", "fetches", "failures", "runs", "url_state")
@@ -55,6 +57,8 @@ class MaintenanceReport:
     search_stale: int | None = None  # articles the search index did not reflect; None: not checked
     search_indexed: int | None = None  # documents in the rebuilt index; None: not rebuilt
     search_seconds: float = 0.0
+    compacted: CompactReport | None = None
+    snapshot_retention_days: int = 0
 
 
 def retention_cutoff(now: datetime, retention_days: int) -> datetime | None:
@@ -78,31 +82,23 @@ def _table_counts(con: Any) -> dict[str, int]:
     return counts
 
 
-def _file_bytes(path: Path) -> int:
-    """The database file, its WAL and its raw-page packs (``<warehouse>.raw/``), in bytes."""
-    files = [path, path.with_name(path.name + ".wal")]
-    raw = wh.raw_dir_for(path)
-    if raw.is_dir():
-        files += [p for p in raw.rglob("*") if p.is_file()]
-    return sum(p.stat().st_size for p in files if p.exists())
-
-
 def run_maintenance(
     warehouse_path: Path | str,
     retention_days: int,
     *,
     now: datetime,
-    lock_wait: float = 0.0,
     fetch_log_retention_days: int = 0,
     rebuild_search: bool = False,
+    snapshot_retention_days: int = 30,
 ) -> MaintenanceReport:
     """Prune ``raw_pages`` (and the ``fetches`` log) older than their retentions, rebuild the search
-    index if ``rebuild_search`` and it is stale, and CHECKPOINT, in one read-write connection."""
-    path = Path(warehouse_path)
-    bytes_before = _file_bytes(path)
+    index if ``rebuild_search`` and it is stale, expire old snapshots and compact the lake's files.
+
+    Safe while an ingest writes: every step is a lake transaction retried on a conflict."""
     cutoff = retention_cutoff(now, retention_days)
     fetch_cutoff = retention_cutoff(now, fetch_log_retention_days)
-    with wh.open_warehouse(path, wait=lock_wait) as con:
+    with wh.open_warehouse(warehouse_path) as con:
+        bytes_before = storage_bytes(con)
         before = _table_counts(con)
         pruned = 0
         if cutoff is not None:
@@ -117,23 +113,26 @@ def run_maintenance(
             started = time.perf_counter()
             stale, indexed = wh.refresh_search_index(con)
             seconds = time.perf_counter() - started
-        con.execute("CHECKPOINT")
+        compacted = compact(con, snapshot_retention_days=snapshot_retention_days, now=now)
         after = _table_counts(con)
+        bytes_after = storage_bytes(con)
     return MaintenanceReport(
-        warehouse=str(path),
+        warehouse=str(warehouse_path),
         retention_days=retention_days,
         cutoff=cutoff,
         pruned_raw_pages=pruned,
         rows_before=before,
         rows_after=after,
         bytes_before=bytes_before,
-        bytes_after=_file_bytes(path),
+        bytes_after=bytes_after,
         fetch_log_retention_days=fetch_log_retention_days,
         fetch_cutoff=fetch_cutoff,
         pruned_fetches=pruned_fetches,
         search_stale=stale,
         search_indexed=indexed,
         search_seconds=seconds,
+        compacted=compacted,
+        snapshot_retention_days=snapshot_retention_days,
     )
 
 
@@ -162,10 +161,21 @@ def report_markdown(report: MaintenanceReport) -> str:
         search = "search index not checked (rebuild_search off)"
     else:
         search = "search index up to date"
+    c = report.compacted
+    lake = (
+        "lake not compacted"
+        if c is None
+        else (
+            f"expired **{c.snapshots_expired}** snapshots older than {report.snapshot_retention_days} days"
+            if report.snapshot_retention_days > 0
+            else "all snapshots kept (snapshot_retention_days <= 0)"
+        )
+        + f", data files {c.data_files_before} -> {c.data_files_after}, {c.files_deleted} old files deleted"
+    )
     lines = [
         "# Warehouse maintenance",
         "",
-        f"Warehouse `{report.warehouse}`: {policy}; {fetch_policy}; {search}; CHECKPOINT done.",
+        f"Warehouse `{report.warehouse}`: {policy}; {fetch_policy}; {search}; {lake}.",
         "",
         "| table | rows before | rows after |",
         "|---|---:|---:|",
@@ -174,34 +184,39 @@ def report_markdown(report: MaintenanceReport) -> str:
         lines.append(f"| {table} | {n} | {report.rows_after.get(table, 0)} |")
     lines += [
         "",
-        f"Size on disk (database, WAL and raw-page packs): {report.bytes_before / 1e6:.2f} MB before, "
+        f"Size on disk (lake data files, catalog and raw-page packs): {report.bytes_before / 1e6:.2f} MB before, "
         f"{report.bytes_after / 1e6:.2f} MB after.",
     ]
     return "\n".join(lines) + "\n"
 
 
-@task(name="prune-and-checkpoint", cache_policy=NO_CACHE)
-def prune_and_checkpoint(
+@task(name="prune-and-compact", cache_policy=NO_CACHE)
+def prune_and_compact(
     warehouse_path: str,
     raw_retention_days: int,
-    lock_wait: float,
     fetch_log_retention_days: int = 0,
     rebuild_search: bool = True,
+    snapshot_retention_days: int = 30,
 ) -> MaintenanceReport:
     report = run_maintenance(
         warehouse_path,
         raw_retention_days,
         now=datetime.now(UTC),
-        lock_wait=lock_wait,
         fetch_log_retention_days=fetch_log_retention_days,
         rebuild_search=rebuild_search,
+        snapshot_retention_days=snapshot_retention_days,
     )
+    c = report.compacted
     get_run_logger().info(
-        "pruned %d raw_pages rows (retention %d days) and %d fetches rows (retention %d days); CHECKPOINT done",
+        "pruned %d raw_pages rows (retention %d days) and %d fetches rows (retention %d days); "
+        "expired %d snapshots; data files %d -> %d",
         report.pruned_raw_pages,
         raw_retention_days,
         report.pruned_fetches,
         fetch_log_retention_days,
+        c.snapshots_expired if c else 0,
+        c.data_files_before if c else 0,
+        c.data_files_after if c else 0,
     )
     if report.search_indexed is not None:
         get_run_logger().info(
@@ -215,16 +230,17 @@ def prune_and_checkpoint(
 
 @flow(name="maintenance")
 def maintenance(
-    warehouse_path: str = "kabar.duckdb",
+    warehouse_path: str = "kabar.ducklake",
     raw_retention_days: int = 90,
-    lock_wait: float = 300.0,
     fetch_log_retention_days: int = 180,
     rebuild_search: bool = True,
+    snapshot_retention_days: int = 30,
 ) -> dict[str, Any]:
     """Prune raw HTML older than ``raw_retention_days``, fetch-log rows older than
-    ``fetch_log_retention_days``, rebuild the search index if articles changed, and CHECKPOINT."""
-    report = prune_and_checkpoint(
-        warehouse_path, raw_retention_days, lock_wait, fetch_log_retention_days, rebuild_search
+    ``fetch_log_retention_days``, rebuild the search index if articles changed, expire snapshots
+    older than ``snapshot_retention_days`` and compact the lake's files."""
+    report = prune_and_compact(
+        warehouse_path, raw_retention_days, fetch_log_retention_days, rebuild_search, snapshot_retention_days
     )
     create_markdown_artifact(
         key="maintenance-summary",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 from typing import Any, cast
 
 from prefect import flow, get_run_logger, task
@@ -38,7 +37,7 @@ def reparse_batch(con: Any, pool: ExtractionPool, run_id: str, jobs: list[PageJo
 
 @flow(name="reparse", log_prints=False)
 def reparse(
-    warehouse_path: str = "kabar.duckdb",
+    warehouse_path: str = "kabar.ducklake",
     sources: list[str] | None = None,
     workers: int | None = None,
     batch_size: int = 200,
@@ -54,7 +53,7 @@ def reparse(
     totals: Counter[str] = Counter()
     t0 = time.monotonic()
     memory_limit = load_settings().load_memory_limit  # KABAR_LOAD_MEMORY_LIMIT, as for ingest
-    with warehouse.open_warehouse(Path(warehouse_path), memory_limit=memory_limit) as con:
+    with warehouse.open_warehouse(warehouse_path, memory_limit=memory_limit) as con:
         warehouse.start_run(
             con,
             run_id=run_id,

@@ -2,7 +2,9 @@
 
     kabar demo                      serve the bundled demo site on 127.0.0.1 and ingest it
     kabar ingest [--feed URL ...]   ingest the configured sources (seeds/sources.csv) or ad-hoc ones
-    kabar sql "SELECT ..."          read-only SQL over the warehouse
+    kabar sql "SELECT ..."          read-only SQL over the warehouse (--as-of TIMESTAMP: as it was then)
+    kabar shell                     the DuckDB CLI on the warehouse, read-only, views ready
+    kabar migrate OLD.duckdb        copy a single-file warehouse of an earlier Kabar into the lake
     kabar search "banjir jakarta"   full-text search over titles and leads (BM25)
     kabar parse [--html] < article  attribution + dates of one article (or --jsonl many)
     kabar reparse                   re-run extraction/parsers over stored raw pages (no network)
@@ -23,20 +25,31 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-DEFAULT_WAREHOUSE = "kabar.duckdb"
+DEFAULT_WAREHOUSE = "kabar.ducklake"
+LEGACY_DEFAULT = "kabar.duckdb"
 
 
-def _warehouse_path(args: argparse.Namespace) -> Path:
-    return (
-        Path(args.warehouse or os.environ.get("KABAR_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve()
-    )
+def _warehouse_path(args: argparse.Namespace) -> str:
+    """The warehouse as a location string: a catalog path made absolute, or a PostgreSQL conninfo."""
+    from warehouse.location import parse_location
+
+    given = getattr(args, "warehouse", None) or os.environ.get("KABAR_WAREHOUSE")
+    if not given and not Path(DEFAULT_WAREHOUSE).exists() and Path(LEGACY_DEFAULT).exists():
+        print(
+            f"kabar: note: ./{LEGACY_DEFAULT} is a warehouse of an earlier Kabar; the warehouse is now "
+            f"./{DEFAULT_WAREHOUSE}. Copy the old one over once with `kabar migrate {LEGACY_DEFAULT}`.",
+            file=sys.stderr,
+        )
+    location = parse_location(given or DEFAULT_WAREHOUSE)  # WarehouseError for an old .duckdb file
+    return location.catalog if location.kind == "sqlite" else f"postgres:{location.catalog}"
 
 
 def _add_warehouse(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--warehouse",
-        metavar="PATH",
-        help=f"DuckDB warehouse file (default: $KABAR_WAREHOUSE or ./{DEFAULT_WAREHOUSE})",
+        metavar="WAREHOUSE",
+        help=f"the DuckLake warehouse: a catalog file path, or postgres:CONNINFO (default: $KABAR_WAREHOUSE "
+        f"or ./{DEFAULT_WAREHOUSE})",
     )
 
 
@@ -65,13 +78,6 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--workers", type=int, metavar="N", help="extraction processes (default: number of cores)")
     p.add_argument(
-        "--wait",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="wait up to SECONDS for another run's warehouse lock (default: stop at once)",
-    )
-    p.add_argument(
         "--port",
         type=int,
         default=None,
@@ -83,7 +89,7 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kabar",
-        description="Kabar: scheduled news ingestion (feeds/sitemaps -> clean text, attribution, dates -> DuckDB).",
+        description="Kabar: scheduled news ingestion (feeds/sitemaps -> clean text, attribution, dates -> a DuckLake warehouse).",
         epilog="Without PREFECT_API_URL, flow commands start (or reuse) a local Prefect server with its data beside "
         "the warehouse and leave it running for the UI; `kabar server stop` stops it.",
     )
@@ -140,22 +146,44 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ZONE",
         help="session time zone for TIMESTAMPTZ values and ::DATE, e.g. Asia/Jakarta (default UTC)",
     )
+    p.add_argument(
+        "--as-of",
+        metavar="TIMESTAMP",
+        help="query the warehouse as it was at this instant (ISO 8601, e.g. 2026-12-01T08:00+07:00; "
+        "naive = UTC), as far back as maintenance keeps snapshots",
+    )
+
+    p = sub.add_parser(
+        "shell",
+        help="open the DuckDB CLI on the warehouse, read-only, with the views ready",
+        description="Start the duckdb command-line shell with the lake attached read-only as `kabar` "
+        "(the current database). It never blocks a running ingest, nor does a running ingest block it.",
+    )
+    _add_warehouse(p)
+    p.add_argument("--print-sql", action="store_true", help="print the SQL that attaches the lake and exit")
+
+    p = sub.add_parser(
+        "migrate",
+        help="copy a single-file kabar.duckdb of an earlier Kabar into the lake warehouse",
+        description="Copy every table of an old single-file warehouse (and its raw-page packs) into the "
+        "DuckLake warehouse (--warehouse, default ./kabar.ducklake). The old file is only read. Refuses a "
+        "target that already holds articles.",
+    )
+    p.add_argument("old", metavar="OLD.duckdb", help="the old warehouse file")
+    _add_warehouse(p)
 
     p = sub.add_parser(
         "search",
         help="full-text search over article titles and leads (BM25)",
         description="Rank articles by BM25 over their title and first 1,500 characters (no stemming: "
-        "Indonesian and English alike). Reads the index the daily maintenance builds; --rebuild "
-        "rebuilds it first (needs the writer lock; about a minute per 100,000 articles).",
+        "Indonesian and English alike). Reads the index that ingest runs and the daily maintenance "
+        "build; --rebuild rebuilds it first (about a minute per 100,000 articles).",
     )
     _add_warehouse(p)
     p.add_argument("query", help='words to look for, e.g. "banjir jakarta"')
     p.add_argument("--limit", type=int, default=10, metavar="N", help="rows to show (default 10)")
     p.add_argument("--rebuild", action="store_true", help="rebuild the index first if articles changed")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument(
-        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait up to SECONDS for a running ingest"
-    )
 
     p = sub.add_parser(
         "parse",
@@ -213,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ---------------------------------------------------------------------------------------------
-def _settle_prefect(warehouse: Path, port: int | None) -> None:
+def _settle_prefect(warehouse: str, port: int | None) -> None:
     """Point this process at a Prefect server: $PREFECT_API_URL, or the managed local one."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -266,24 +294,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
         print(f"Flow run in the Prefect UI: {api}/runs/flow-run/{summary['flow_run_id']}")
 
 
-def _preflight_lock(warehouse: Path, wait: float) -> str | None:
-    """Fail fast (no flow run, no traceback) when another process holds the warehouse."""
-    import warehouse as wh
-    from extractors.errors import WarehouseError
-
-    try:
-        wh.connect(warehouse, wait=wait).close()
-    except WarehouseError as exc:
-        return str(exc)
-    return None
-
-
 def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
     warehouse = _warehouse_path(args)
-    problem = _preflight_lock(warehouse, args.wait)
-    if problem:
-        print(f"kabar: {problem}", file=sys.stderr)
-        return 3
     _settle_prefect(warehouse, args.port)
     from extractors.errors import WarehouseError
     from flows.ingest import ingest
@@ -296,7 +308,6 @@ def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
         max_age_days=args.max_age_days,
         batch_size=args.batch_size,
         workers=args.workers,
-        lock_wait=args.wait,
     )
     try:
         if demo:
@@ -329,8 +340,21 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from extractors.errors import WarehouseError
     from warehouse import query_readonly
 
+    as_of = None
+    if args.as_of:
+        from datetime import UTC, datetime
+
+        try:
+            as_of = datetime.fromisoformat(args.as_of)
+        except ValueError:
+            print(f"kabar: --as-of {args.as_of!r} is not an ISO 8601 timestamp", file=sys.stderr)
+            return 2
+        if as_of.tzinfo is None:
+            as_of = as_of.replace(tzinfo=UTC)
     try:
-        columns, rows = query_readonly(_warehouse_path(args), args.query, timezone=args.tz)
+        columns, rows = query_readonly(
+            _warehouse_path(args), args.query, timezone=args.tz, snapshot_time=as_of
+        )
     except WarehouseError as exc:
         print(f"kabar: {exc}", file=sys.stderr)
         return 3
@@ -368,21 +392,17 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     path = _warehouse_path(args)
     try:
-        if args.rebuild:
-            with wh.open_warehouse(path, wait=args.wait) as con:
+        con = wh.connect(path, read_only=True)  # the index is built from a read-only view of the lake
+        try:
+            if args.rebuild:
                 print("bringing the search index up to date...", file=sys.stderr)
                 stale, _indexed = wh.refresh_search_index(con)
                 if stale:
                     print(f"indexed {stale} new or changed article(s)", file=sys.stderr)
-                columns, rows = wh.search_articles(con, args.query, args.limit)
-                stale = 0
-        else:
-            con = wh.connect(path, read_only=True, wait=args.wait)
-            try:
-                columns, rows = wh.search_articles(con, args.query, args.limit)
-                stale = wh.stale_search_docs(con)
-            finally:
-                con.close()
+            columns, rows = wh.search_articles(con, args.query, args.limit)
+            stale = 0 if args.rebuild else wh.stale_search_docs(con)
+        finally:
+            con.close()
     except WarehouseError as exc:
         print(f"kabar: {exc}", file=sys.stderr)
         return 3
@@ -434,6 +454,23 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_shell(args: argparse.Namespace) -> int:
+    from kabar.shell import shell_command
+
+    return shell_command(_warehouse_path(args), print_only=args.print_sql)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from warehouse.legacy import migrate_legacy
+
+    target = _warehouse_path(args)
+    report = migrate_legacy(
+        Path(args.old).expanduser().resolve(), target, echo=lambda m: print(m, file=sys.stderr)
+    )
+    print(json.dumps(report, default=str, indent=2))
+    return 0
+
+
 def cmd_server(args: argparse.Namespace) -> int:
     from kabar.server import server_command
 
@@ -456,6 +493,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             ingest_parameters=ingest_parameters,
             raw_retention_days=settings.raw_retention_days,
             fetch_log_retention_days=settings.fetch_log_retention_days,
+            snapshot_retention_days=settings.snapshot_retention_days,
         )
 
     if args.demo:
@@ -476,11 +514,21 @@ def cmd_report(args: argparse.Namespace, which: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from extractors.errors import WarehouseError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    try:
+        return _dispatch(parser, args)
+    except WarehouseError as exc:  # an old .duckdb path, a catalog that cannot be opened, ...
+        print(f"kabar: {exc}", file=sys.stderr)
+        return 3
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "demo":
         args.allow_private = False  # the demo allows only its own server (allowed_hosts)
         return cmd_ingest(args, demo=True)
@@ -488,6 +536,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_ingest(args)
     if args.command == "sql":
         return cmd_sql(args)
+    if args.command == "shell":
+        return cmd_shell(args)
+    if args.command == "migrate":
+        return cmd_migrate(args)
     if args.command == "search":
         return cmd_search(args)
     if args.command == "parse":

@@ -32,7 +32,12 @@ def _table(title: str, columns: list[str], rows: list[tuple]) -> Table:
     return t
 
 
-def _show(path: Path, title: str, sql: str, params: list | None = None) -> int:
+def _name(path: str) -> str:
+    location = wh.parse_location(path)
+    return Path(location.catalog).name if location.kind == "sqlite" else location.display
+
+
+def _show(path: str, title: str, sql: str, params: list | None = None) -> int:
     console = Console(width=max(shutil.get_terminal_size((160, 24)).columns, 160))
     try:
         columns, rows = query_readonly(path, sql, params)
@@ -45,11 +50,11 @@ def _show(path: Path, title: str, sql: str, params: list | None = None) -> int:
     return 0
 
 
-def print_runs(path: Path, *, limit: int = 20) -> int:
-    return _show(path, f"Recent runs ({path.name})", read_query("recent_runs"), [limit])
+def print_runs(path: str, *, limit: int = 20) -> int:
+    return _show(path, f"Recent runs ({_name(path)})", read_query("recent_runs"), [limit])
 
 
-def search_index_line(path: Path) -> str:
+def search_index_line(path: str) -> str:
     """One line on the full-text index of ``kabar search``: built or not, and what it misses."""
     con = wh.connect(path, read_only=True)
     try:
@@ -65,11 +70,11 @@ def search_index_line(path: Path) -> str:
     return "search index: up to date"
 
 
-def print_status(path: Path) -> int:
-    code = _show(path, f"Source health ({path.name})", read_query("source_health"))
+def print_status(path: str) -> int:
+    code = _show(path, f"Source health ({_name(path)})", read_query("source_health"))
     if code == 0:
         try:
             Console(soft_wrap=True).print(search_index_line(path), markup=False)
-        except WarehouseError as exc:  # e.g. an ingest took the file meanwhile
+        except WarehouseError as exc:  # e.g. the index file could not be read
             Console(soft_wrap=True).print(f"search index: unknown ({exc})", markup=False)
     return code

@@ -7,7 +7,8 @@ simplest robust "one command" scheduler):
   with its own ``interval_minutes`` in ``seeds/sources.csv`` gets its own deployment at that cadence;
   the other sources share the default one. Tags ``kabar`` and ``source:<id>`` (``source:all`` when
   the flow resolves all configured sources itself).
-* ``maintenance/daily``: raw HTML and fetch-log retention, CHECKPOINT at 03:00 (``0 3 * * *``, server time zone UTC).
+* ``maintenance/daily``: raw HTML and fetch-log retention, snapshot expiry and file compaction of the
+  lake, search index, at 03:00 (``0 3 * * *``, server time zone UTC).
 
 Failures: the ingest flow retries once after 60 s (a failed run stays visible as Failed in the UI);
 the run is idempotent, so a retry only finishes what is left.
@@ -39,7 +40,6 @@ from kabar.server import ensure_server, prefect_home_for, server_env
 
 DEFAULT_SOURCES_CSV = Path(__file__).resolve().parents[1] / "seeds" / "sources.csv"
 MAINTENANCE_CRON = "0 3 * * *"
-INGEST_LOCK_WAIT = 120.0  # seconds a scheduled ingest waits for the warehouse lock
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _warehouse_param(flow: Any) -> str:
 
 
 def build_deployments(
-    warehouse: Path,
+    warehouse: Path | str,
     schedules: Sequence[IngestSchedule],
     *,
     include_ingest: bool = True,
@@ -150,6 +150,7 @@ def build_deployments(
     raw_retention_days: int | None = None,
     ingest_parameters: Mapping[str, Any] | None = None,
     fetch_log_retention_days: int | None = None,
+    snapshot_retention_days: int | None = None,
 ) -> list[Any]:
     """The ``RunnerDeployment`` objects ``serve`` runs (imports prefect and the flows)."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
@@ -158,13 +159,13 @@ def build_deployments(
     from flows.maintenance import maintenance
 
     one_at_a_time = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
-    wh = str(Path(warehouse).expanduser().resolve())
+    wh = _location_string(warehouse)
     deployments: list[Any] = []
     if include_ingest:
         from flows.ingest import ingest
 
         for sched in schedules:
-            params: dict[str, Any] = {_warehouse_param(ingest): wh, "lock_wait": INGEST_LOCK_WAIT}
+            params: dict[str, Any] = {_warehouse_param(ingest): wh}
             if sched.sources is not None:
                 params["sources"] = list(sched.sources)
             params = {**_accepted(ingest, params), **(ingest_parameters or {})}  # explicit ones unfiltered
@@ -186,6 +187,8 @@ def build_deployments(
             mparams["raw_retention_days"] = raw_retention_days
         if fetch_log_retention_days is not None:
             mparams["fetch_log_retention_days"] = fetch_log_retention_days
+        if snapshot_retention_days is not None:
+            mparams["snapshot_retention_days"] = snapshot_retention_days
         schedule: dict[str, Any] = (
             {"interval": maintenance_interval}
             if maintenance_interval is not None
@@ -199,7 +202,7 @@ def build_deployments(
                 parameters=_accepted(maintenance, mparams),
                 tags=["kabar", "maintenance"],
                 concurrency_limit=one_at_a_time,
-                description="Prune old raw HTML and fetch-log rows, CHECKPOINT the warehouse",
+                description="Prune old raw HTML and fetch-log rows, expire old snapshots, compact the lake",
                 entrypoint_type=EntrypointType.MODULE_PATH,
                 **schedule,
             )
@@ -207,8 +210,16 @@ def build_deployments(
     return deployments
 
 
+def _location_string(warehouse: Path | str) -> str:
+    """The warehouse as the flows take it: a catalog path made absolute, or the PostgreSQL string."""
+    from warehouse.location import parse_location
+
+    loc = parse_location(warehouse)
+    return loc.catalog if loc.kind == "sqlite" else f"postgres:{loc.catalog}"
+
+
 def serve_command(
-    warehouse: Path,
+    warehouse: Path | str,
     interval_minutes: float = 15.0,
     sources: Sequence[str] | None = None,
     *,
@@ -221,6 +232,7 @@ def serve_command(
     ingest_parameters: Mapping[str, Any] | None = None,
     limit: int | None = None,
     fetch_log_retention_days: int | None = None,
+    snapshot_retention_days: int | None = None,
 ) -> int:
     """Serve the scheduled deployments until interrupted; returns an exit code.
 
@@ -265,6 +277,7 @@ def serve_command(
             raw_retention_days=raw_retention_days,
             ingest_parameters=ingest_parameters,
             fetch_log_retention_days=fetch_log_retention_days,
+            snapshot_retention_days=snapshot_retention_days,
         )
         for sched in schedules if include_ingest else ():
             who = ", ".join(sched.sources) if sched.sources is not None else "all configured sources"

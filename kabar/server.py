@@ -65,9 +65,12 @@ class ServerInfo:
         return int(self.api_url.rsplit(":", 1)[1].split("/", 1)[0])
 
 
-def prefect_home_for(warehouse: Path) -> Path:
-    """The PREFECT_HOME kept beside a warehouse file: ``<warehouse dir>/.kabar-prefect/``."""
-    return Path(warehouse).expanduser().resolve().parent / HOME_DIR_NAME
+def prefect_home_for(warehouse: Path | str) -> Path:
+    """The PREFECT_HOME kept beside a warehouse: ``<catalog file's dir>/.kabar-prefect/`` (for a
+    PostgreSQL catalog: beside its data folder, else the current directory)."""
+    from warehouse.location import parse_location
+
+    return parse_location(warehouse).local_dir / HOME_DIR_NAME
 
 
 def api_url_for(port: int) -> str:
@@ -390,7 +393,7 @@ def stop_server(home: Path, timeout: float = 15.0) -> bool:
         return True
 
 
-def server_command(action: str, warehouse: Path, port: int) -> int:
+def server_command(action: str, warehouse: Path | str, port: int) -> int:
     """``kabar server start|status|stop`` for the server beside ``warehouse``; returns an exit code."""
     from rich.console import Console
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -15,7 +13,14 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KABAR_", extra="ignore")
 
-    warehouse: Path = Field(Path("kabar.duckdb"), description="DuckDB warehouse file")
+    # the DuckLake warehouse: a SQLite catalog file path, or postgres:CONNINFO (warehouse/location.py)
+    warehouse: str = Field("kabar.ducklake", description="DuckLake warehouse (catalog path or postgres:...)")
+    # data folder of a new PostgreSQL-catalog lake (KABAR_LAKE_DATA_PATH; read by warehouse.location)
+    lake_data_path: str = ""
+    snapshot_retention_days: int = 30  # days of lake snapshots kept (article_versions, sql --as-of)
+    # rebuild the `kabar search` index after an ingest that changed articles (about 0.5 s per 1,000
+    # articles in the warehouse); off: only the daily maintenance and `kabar search --rebuild` build it
+    search_after_ingest: bool = True
     user_agent: str = DEFAULT_USER_AGENT
     connect_timeout: float = 5.0
     read_timeout: float = 15.0

@@ -1,6 +1,9 @@
-"""The DuckDB warehouse: migrations, seeds, transactional batch loads, run state and reads.
+"""The warehouse, a DuckLake: migrations, seeds, transactional batch loads, run state and reads.
 
-    open_warehouse(path)        connect rw + migrate + load seeds (+ memory_limit); CHECKPOINT + close on exit
+    parse_location(text)        a warehouse string -> Location (SQLite-catalog lake file, or PostgreSQL)
+    connect(location)           a DuckDB connection with the lake attached as ``kabar`` (read-only for readers)
+    open_warehouse(location)    connect rw + migrate + load seeds (+ memory_limit); close on exit
+    atomic / retry_conflicts    one transaction, retried whole when another writer's commit conflicts
     start_run / finish_run      one ``runs`` row per flow run
     record_discovered           discovered URLs -> ``url_state`` pending (before any fetch)
     pending_urls                what to fetch next (pending, retryable, or all with refresh)
@@ -13,8 +16,8 @@
 Table catalogue: ``warehouse/README.md``.  Schema history: ``warehouse/MIGRATIONS.md``.
 """
 
+from warehouse.conflicts import WarehouseBusyError, atomic, retry_conflicts
 from warehouse.connection import (
-    WarehouseLockedError,
     close,
     connect,
     current_memory_limit,
@@ -25,15 +28,16 @@ from warehouse.connection import (
     set_memory_limit,
 )
 from warehouse.load import BatchStats, article_id, load_batch, parse_hash
+from warehouse.location import Location, parse_location, raw_dir_for
 from warehouse.migrate import migrate, schema_version
 from warehouse.named import query_names, read_query
-from warehouse.rawstore import raw_dir_for
 from warehouse.rawstore import remove_unreferenced as remove_unreferenced_packs
 from warehouse.search import (
     load_fts,
     rebuild_search_index,
     refresh_search_index,
     search_articles,
+    search_file,
     search_index_exists,
     stale_search_docs,
 )
@@ -61,7 +65,11 @@ __all__ = [
     "FeedState",
     "PendingUrl",
     "RawPage",
-    "WarehouseLockedError",
+    "Location",
+    "WarehouseBusyError",
+    "atomic",
+    "parse_location",
+    "retry_conflicts",
     "article_id",
     "close",
     "connect",
@@ -89,6 +97,7 @@ __all__ = [
     "rebuild_search_index",
     "refresh_search_index",
     "search_articles",
+    "search_file",
     "search_index_exists",
     "stale_search_docs",
     "record_discovered",

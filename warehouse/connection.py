@@ -1,26 +1,37 @@
-"""Opening the DuckDB warehouse: one configuration, UTC sessions, clear lock errors.
+"""Opening the warehouse: a DuckLake that many processes read while others write.
 
-Every connection Kabar opens goes through :func:`connect`, so all connections in one process share
-the same DuckDB configuration (DuckDB refuses a second connection to the same file with a different
-one).  A writer holds the file lock for the duration of a flow run only: :func:`open_warehouse`
-connects read-write, migrates, loads the seeds, and on exit runs ``CHECKPOINT`` and closes.
+Every connection Kabar opens goes through :func:`connect`: a fresh in-memory DuckDB that loads the
+DuckLake extensions shipped as wheels (no network), attaches the lake as ``kabar`` (read-only for
+readers) and makes it the current database, with ``TimeZone='UTC'``.  Nothing holds a lock between statements: readers
+see the last committed snapshot and never wait for writers; writers never wait for readers; two
+writers both commit, the later one retrying a whole transaction when the lake reports a conflict
+(``warehouse.conflicts``).  :func:`open_warehouse` adds migrations and the seeds for writers.
 """
 
 from __future__ import annotations
 
-import hashlib
+import importlib.resources
 import logging
 import re
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 
 from extractors.errors import WarehouseError
+from warehouse.location import (
+    Location,
+    base_for,
+    parse_location,
+    raw_dir_for,
+    search_file_for,
+    tmp_dir_for,
+)
 from warehouse.migrate import migrate
+from warehouse.rawstore import RAW_DIR_VARIABLE
 from warehouse.seeds import load_seeds
 
 log = logging.getLogger(__name__)
@@ -28,114 +39,123 @@ T = TypeVar("T")
 
 # autoinstall off: a missing extension fails in milliseconds instead of trying the network
 _CONFIG: dict[str, Any] = {"autoinstall_known_extensions": False}
-_LOCK_MARKERS = ("could not set lock", "conflicting lock")
-_PID_RE = re.compile(r"PID (\d+)")
-_RETRY_SLEEP = 0.2
-WAL_CHECKPOINT_THRESHOLD = "256MiB"
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
 _SIZE_OFF = ("", "0")
 _UNIT_BYTES = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
 _UNIT_BYTES.update({"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40})
-# Rows per row group for the tables a writer creates or appends to (DuckDB's default: 122,880).
-# A checkpoint rewrites every row group that took rows since the last one, so with the default a
-# whole run's articles (one partial row group) were read back and written again by every checkpoint:
-# the 100k-row load bench spent 11 s in two auto-checkpoints under the 96MB cap, 4.4 s with 8,192.
-# Measured in bench/README.md ("row groups"); 2,048 and 4,096 loaded slower, 16,384 checkpointed slower.
-ROW_GROUP_SIZE = 8192
-_ALIAS = "kabar"  # the catalog name a writer attaches the file under (readers: the file's stem)
+ALIAS = "kabar"  # the catalog name every connection attaches the lake under
+META_BUSY_TIMEOUT_MS = 5000  # SQLite catalog: wait this long for a lock before "database is locked"
 MIN_MEMORY_LIMIT_BYTES = 64 * 10**6  # 2x the smallest cap a 200-article load ran under (32MB; 24MB failed)
+_EXTENSIONS = {"ducklake": "ducklake", "sqlite": "sqlite_scanner", "postgres": "postgres_scanner"}
+SEARCH_FILE_VARIABLE = "kabar_search_file"
 
 
-class WarehouseLockedError(WarehouseError):
-    """Another process holds the warehouse file lock."""
-
-    kind = "warehouse_locked"
-
-    def __init__(self, message: str, *, path: Path, holder_pid: int | None) -> None:
-        super().__init__(message)
-        self.path = path
-        self.holder_pid = holder_pid
-
-
-def _is_lock_error(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return any(marker in text for marker in _LOCK_MARKERS)
-
-
-def _locked_error(path: Path, exc: BaseException, waited: float) -> WarehouseLockedError:
-    match = _PID_RE.search(str(exc))
-    pid = int(match.group(1)) if match else None
-    holder = f"process PID {pid}" if pid is not None else "another process"
-    message = (
-        f"warehouse {path} is locked by {holder} (waited {waited:.1f}s). A flow run or another "
-        f"`kabar` command is probably using it; retry when it has finished. DuckDB said: {exc}"
-    )
-    return WarehouseLockedError(message, path=path, holder_pid=pid)
-
-
-def connect(path: Path | str, *, read_only: bool = False, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse with ``TimeZone='UTC'``.
-
-    On a lock conflict, retry until ``wait`` seconds have passed, then raise
-    :class:`WarehouseLockedError` naming the file and the holding PID.  Read-write opens create the
-    parent directory; a read-only open of a missing file raises :class:`WarehouseError`.
-    """
-    db_path = Path(path)
-    if read_only and not db_path.exists():
-        raise WarehouseError(f"warehouse {db_path} does not exist (nothing has been loaded yet)")
-    if not read_only:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    while True:
-        try:
-            con = _open_reader(db_path) if read_only else _open_writer(db_path)
-            break
-        except duckdb.Error as exc:
-            waited = time.monotonic() - started
-            if not _is_lock_error(exc):
-                raise WarehouseError(f"cannot open warehouse {db_path}: {exc}") from exc
-            if waited >= wait:
-                raise _locked_error(db_path, exc, waited) from exc
-            time.sleep(min(_RETRY_SLEEP, max(wait - waited, 0.01)))
-    con.execute("SET TimeZone = 'UTC'")
-    if not read_only:
-        # let the WAL grow over a whole run; the CHECKPOINT in close() then pays once, at the end,
-        # instead of an auto-checkpoint landing on whichever batch commits next (docs/duckdb.md §3)
-        con.execute(f"SET checkpoint_threshold = '{WAL_CHECKPOINT_THRESHOLD}'")
-    return con
-
-
-def _open_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(db_path), read_only=True, config=dict(_CONFIG))
+def extension_path(name: str) -> Path:
+    """The binary of DuckDB extension ``name`` shipped by its ``duckdb-extension-<name>`` wheel."""
+    package = f"duckdb_extension_{name}"
+    try:
+        root = Path(str(importlib.resources.files(package)))
+    except ModuleNotFoundError as exc:
+        wheel = "duckdb-extension-" + name.replace("_", "-")
+        raise WarehouseError(f"package {wheel}=={duckdb.__version__} is not installed") from exc
+    path = root / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    if not path.is_file():
+        raise WarehouseError(f"no {name} extension for DuckDB {duckdb.__version__} at {path}")
+    return path
 
 
 def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _open_writer(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-write connection with ``ROW_GROUP_SIZE`` rows per row group.
-
-    The row group size is an ``ATTACH`` option only (``duckdb.connect`` has no such setting, and
-    the file does not remember it), so the file is attached to an in-memory DuckDB named after the
-    file's path: a second ``connect`` in the same process gets the same instance (DuckDB's instance
-    cache), as ``duckdb.connect(path)`` did.  Spilled data goes to ``<warehouse>.tmp/`` as before.
-    """
-    if str(db_path).startswith(":memory:"):  # nothing is checkpointed to a file: nothing to gain
-        return duckdb.connect(str(db_path), config=dict(_CONFIG))
-    resolved = str(db_path.resolve())
-    name = hashlib.sha256(resolved.encode()).hexdigest()[:16]
-    con = duckdb.connect(f":memory:kabar_{name}", config=dict(_CONFIG))
+def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """``LOAD`` a shipped extension by path (nothing downloaded, nothing written under HOME)."""
+    path = str(extension_path(name))
     try:
-        con.execute(f"SET temp_directory = {_sql_text(resolved + '.tmp')}")
-        con.execute(
-            f"ATTACH IF NOT EXISTS {_sql_text(resolved)} AS {_ALIAS} (ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
-        )
-        con.execute(f"USE {_ALIAS}")
+        con.execute(f"LOAD {_sql_text(path)}")
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot load the {name} extension from {path}: {exc}") from exc
+
+
+def attach_options(location: Location, *, read_only: bool, snapshot_time: datetime | None = None) -> str:
+    """The ``ATTACH`` options of ``location`` (the same for Kabar, ``kabar shell`` and the docs)."""
+    opts: list[str] = []
+    if read_only:
+        opts.append("READ_ONLY")
+    elif location.kind == "sqlite" or location.data_path is not None:
+        # used when the lake is created; an existing lake keeps the folder its catalog names
+        opts.append(f"DATA_PATH {_sql_text(str(location.default_data_path()) + '/')}")
+    if snapshot_time is not None:
+        opts.append(f"SNAPSHOT_TIME {_sql_text(snapshot_time.isoformat())}")
+    if location.kind == "sqlite":
+        # WAL: a reader inside a transaction never blocks a writer (the default journal breaks it)
+        opts += ["META_JOURNAL_MODE 'WAL'", f"META_BUSY_TIMEOUT {META_BUSY_TIMEOUT_MS}"]
+    return ", ".join(opts)
+
+
+def attach_sql(location: Location, *, read_only: bool, snapshot_time: datetime | None = None) -> str:
+    options = attach_options(location, read_only=read_only, snapshot_time=snapshot_time)
+    return f"ATTACH {_sql_text(location.attach_uri)} AS {ALIAS}" + (f" ({options})" if options else "")
+
+
+def _stored_data_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+    row = con.execute(
+        f"SELECT value FROM __ducklake_metadata_{ALIAS}.ducklake_metadata WHERE key = 'data_path'"
+    ).fetchone()
+    return Path(str(row[0])) if row and row[0] else None
+
+
+def _as_location(where: Location | Path | str) -> Location:
+    return where if isinstance(where, Location) else parse_location(where)
+
+
+def connect(
+    where: Location | Path | str,
+    *,
+    read_only: bool = False,
+    snapshot_time: datetime | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """A connection with the lake at ``where`` attached as ``kabar`` and in use, ``TimeZone='UTC'``.
+
+    ``snapshot_time`` (readers only) shows the lake as it was at that instant.  A read-only open of a
+    SQLite catalog that does not exist raises :class:`WarehouseError` (and creates nothing).
+    """
+    location = _as_location(where)
+    if snapshot_time is not None and not read_only:
+        raise WarehouseError("a snapshot of the past can only be opened read-only")
+    if location.kind == "sqlite":
+        if read_only and not Path(location.catalog).exists():
+            raise WarehouseError(f"warehouse {location.display} does not exist (nothing has been loaded yet)")
+        if not read_only:
+            Path(location.catalog).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(":memory:", config=dict(_CONFIG))
+    try:
+        load_extension(con, "ducklake")
+        load_extension(con, _EXTENSIONS[location.kind])
+        try:
+            con.execute(attach_sql(location, read_only=read_only, snapshot_time=snapshot_time))
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot open warehouse {location.display}: {exc}") from exc
+        con.execute(f"USE {ALIAS}")
+        con.execute("SET TimeZone = 'UTC'")
+        base = base_for(location, location.data_path or _stored_data_path(con))
+        con.execute(f"SET VARIABLE {RAW_DIR_VARIABLE} = ?", [str(raw_dir_for(base))])
+        con.execute(f"SET VARIABLE {SEARCH_FILE_VARIABLE} = ?", [str(search_file_for(base))])
+        if not read_only:
+            con.execute(f"SET temp_directory = {_sql_text(str(tmp_dir_for(base)))}")
     except BaseException:
         con.close()
         raise
     return con
+
+
+def side_path(con: duckdb.DuckDBPyConnection, variable: str) -> Path | None:
+    """A folder or file beside the lake that :func:`connect` recorded on ``con`` (None if not Kabar's)."""
+    try:
+        row = con.execute("SELECT getvariable(?)", [variable]).fetchone()
+    except duckdb.Error:
+        return None
+    return Path(str(row[0])) if row and row[0] else None
 
 
 def parse_memory_limit(value: str) -> str | None:
@@ -228,18 +248,13 @@ def current_memory_limit(con: duckdb.DuckDBPyConnection) -> str:
     return str(row[0]) if row else ""
 
 
-def close(con: duckdb.DuckDBPyConnection, *, checkpoint: bool = True) -> None:
-    """Roll back any open transaction, ``CHECKPOINT`` (so readers find no WAL), then close."""
+def close(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back any open transaction, then close (a lake has no WAL for readers to wait on)."""
     try:
         try:
             con.execute("ROLLBACK")
         except duckdb.Error:
             pass  # no transaction open: the normal case
-        if checkpoint:
-            try:
-                con.execute("CHECKPOINT")
-            except duckdb.Error as exc:  # read-only connections cannot checkpoint
-                log.debug("checkpoint skipped: %s", exc)
     finally:
         con.close()
 
@@ -251,19 +266,18 @@ def default_seeds_dir() -> Path:
 
 @contextmanager
 def open_warehouse(
-    path: Path | str,
+    where: Location | Path | str,
     *,
-    wait: float = 0.0,
     seeds_dir: Path | None = None,
     load_seed_data: bool = True,
     memory_limit: str | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Connect read-write, apply pending migrations, load the seeds; CHECKPOINT and close on exit.
+    """Connect read-write, apply pending migrations, load the seeds (when they changed); close on exit.
 
     ``memory_limit`` (e.g. ``"96MB"``; ``None``, ``""`` or ``"0"`` keep DuckDB's default) caps
     DuckDB's memory while this connection is open: the loading flows pass ``KABAR_LOAD_MEMORY_LIMIT``.
     """
-    con = connect(path, wait=wait)
+    con = connect(where)
     try:
         if memory_limit is not None:
             log.debug("DuckDB memory_limit: %s", set_memory_limit(con, memory_limit))
@@ -278,19 +292,20 @@ def open_warehouse(
 
 
 def query_readonly(
-    path: Path | str,
+    where: Location | Path | str,
     sql: str,
     params: list[Any] | None = None,
     *,
-    wait: float = 0.0,
     timezone: str | None = None,
+    snapshot_time: datetime | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one query on a read-only connection; return (column names, rows).
 
-    Refuses when the file does not exist.  Writes fail (DuckDB rejects them in read-only mode) and
-    surface as :class:`WarehouseError`.
+    Never waits for a writer: it reads the last committed snapshot (or the one current at
+    ``snapshot_time``).  Refuses when the warehouse does not exist.  Writes fail (the lake is
+    attached read-only) and surface as :class:`WarehouseError`.
     """
-    con = connect(path, read_only=True, wait=wait)
+    con = connect(where, read_only=True, snapshot_time=snapshot_time)
     try:
         try:
             if timezone:  # TIMESTAMPTZ values are shown (and ::DATE taken) in this zone
@@ -307,13 +322,18 @@ def query_readonly(
 
 
 __all__ = [
-    "WarehouseLockedError",
+    "ALIAS",
+    "attach_options",
+    "attach_sql",
     "connect",
     "close",
     "current_memory_limit",
     "default_seeds_dir",
+    "extension_path",
+    "load_extension",
     "open_warehouse",
     "parse_memory_limit",
     "query_readonly",
     "set_memory_limit",
+    "side_path",
 ]

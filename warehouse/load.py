@@ -28,10 +28,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from extractors.errors import WarehouseError
 from extractors.models import ArticleRow, FailureRow, FetchResult
 from extractors.urls import canonicalize_url as _canonicalize_url
 from warehouse import arrow as A
+from warehouse.conflicts import atomic, transaction
 from warehouse.connection import without_memory_cap_on_failure
 from warehouse.rawstore import RAW_COMPRESSION, compress_body, raw_dir, write_pack
 
@@ -108,26 +108,6 @@ def registered(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> I
     finally:
         for name in tables:
             con.unregister(name)
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection, what: str) -> Iterator[None]:
-    """``BEGIN`` … ``COMMIT``; roll back and raise :class:`WarehouseError` on any failure."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.Error as exc:
-        raise WarehouseError(f"{what}: cannot begin a transaction: {exc}") from exc
-    try:
-        yield
-        con.execute("COMMIT")
-    except BaseException as exc:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
-        if isinstance(exc, duckdb.Error):
-            raise WarehouseError(f"{what} failed and was rolled back: {exc}") from exc
-        raise
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -584,19 +564,22 @@ def load_batch(
     failures_table = _failures_table(failures, run_id)
     flips_table = _flips_table(flips, fetched_keys)
 
-    def write() -> dict[str, str]:
-        with transaction(con, "load_batch"):
-            status = _write_articles(con, batch, hashed, run_id, now) if hashed else {}
-            for name, tbl, sql, params in (
-                ("_kb_fetches", fetches_table, _INSERT_FETCHES_SQL, None),
-                ("_kb_failures", failures_table, _INSERT_FAILURES_SQL, None),
-                ("_kb_flips", flips_table, _FLIP_STATE_SQL, {"run_id": run_id}),
-                ("_kb_raw", raw_table, _WRITE_RAW_SQL, None),
-            ):
-                if tbl is not None and tbl.num_rows:
-                    with registered(con, {name: tbl}):
-                        con.execute(sql, params)
+    def body() -> dict[str, str]:
+        # classified inside the transaction: after a lost commit race the retry sees the winner's rows
+        status = _write_articles(con, batch, hashed, run_id, now) if hashed else {}
+        for name, tbl, sql, params in (
+            ("_kb_fetches", fetches_table, _INSERT_FETCHES_SQL, None),
+            ("_kb_failures", failures_table, _INSERT_FAILURES_SQL, None),
+            ("_kb_flips", flips_table, _FLIP_STATE_SQL, {"run_id": run_id}),
+            ("_kb_raw", raw_table, _WRITE_RAW_SQL, None),
+        ):
+            if tbl is not None and tbl.num_rows:
+                with registered(con, {name: tbl}):
+                    con.execute(sql, params)
         return status
+
+    def write() -> dict[str, str]:
+        return atomic(con, "load_batch", body)
 
     # a batch of very long texts can outgrow the DuckDB cap at COMMIT: then it goes in without the cap
     status = without_memory_cap_on_failure(con, "load_batch", write)
@@ -641,6 +624,7 @@ def _stats(
 
 __all__ = [
     "AD_HOC_SOURCE",
+    "transaction",
     "BatchStats",
     "article_id",
     "load_batch",

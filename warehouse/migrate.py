@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from extractors.errors import WarehouseError
+from warehouse.conflicts import atomic, retry_conflicts
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _NAME_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -42,11 +43,15 @@ def list_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
-def _applied(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ DEFAULT now())"
-    )
+_SCHEMA_VERSION_DDL = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ)"
+)
+
+
+def _applied(con: duckdb.DuckDBPyConnection, *, create: bool = True) -> dict[int, str]:
+    if create:  # two processes creating a new lake at once: the loser retries and finds it there
+        retry_conflicts("create schema_version", lambda: con.execute(_SCHEMA_VERSION_DDL))
     rows = con.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall()
     return {int(v): str(n) for v, n in rows}
 
@@ -72,20 +77,31 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
     names: list[str] = []
     for m in pending:
         sql = m.path.read_text(encoding="utf-8")
-        con.execute("BEGIN TRANSACTION")
-        try:
+
+        def apply(m: Migration = m, sql: str = sql) -> bool:
+            # another process may have applied it since we looked (both opened a new lake at once)
+            done = con.execute(
+                "SELECT count(*) FROM schema_version WHERE version = ?", [m.version]
+            ).fetchone()
+            if done and done[0]:
+                return False
             con.execute(sql)
-            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [m.version, m.name])
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            con.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, now())",
+                [m.version, m.name],
+            )
+            return True
+
+        try:
+            if atomic(con, f"migration {m.name}", apply):
+                names.append(m.name)
+        except WarehouseError as exc:
             raise WarehouseError(f"migration {m.name} failed and was rolled back: {exc}") from exc
-        names.append(m.name)
     return names
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The newest applied migration number (0 for an empty file)."""
+    """The newest applied migration number (0 for an empty warehouse)."""
     return max(_applied(con), default=0)
 
 

@@ -15,13 +15,15 @@ and took 8 s instead of 29 s.  A smaller ``checkpoint_threshold`` made it worse 
 
 Crash safety: a pack is written and fsynced *before* the transaction that inserts its rows.  A
 run killed in between leaves a pack no row points to: nothing is lost or doubled (the URLs are
-still pending and are fetched again), and ``remove_unreferenced`` deletes such orphans (the
-daily maintenance flow, under the warehouse lock, so no run is writing one).
+still pending and are fetched again), and ``remove_unreferenced`` deletes such orphans once they
+are older than a grace period (the daily maintenance flow; another process may be loading the
+batch of a younger one right now).
 """
 
 from __future__ import annotations
 
 import os
+import time
 import uuid
 import zlib
 from collections.abc import Sequence
@@ -40,6 +42,10 @@ RAW_LEVEL = 1
 # 4.65x smaller, against 1.12 ms and 4.23x for zlib level 1 (the codec of the first version).
 _ZSTD = pa.Codec("zstd", compression_level=RAW_LEVEL)
 SUFFIX = ".html.zst"
+RAW_DIR_VARIABLE = "kabar_raw_dir"  # set by warehouse.connect on every connection it opens
+# an unreferenced pack younger than this may belong to a writer whose transaction has not committed
+# yet (several processes write the lake at once): it is left for a later maintenance run
+ORPHAN_GRACE_SECONDS = 6 * 3600.0
 
 
 def compress_body(body: bytes) -> bytes:
@@ -60,20 +66,13 @@ def decompress_body(blob: bytes, compression: str | None, size: int | None = Non
 
 
 def raw_dir(con: duckdb.DuckDBPyConnection) -> Path | None:
-    """The pack folder of the warehouse ``con`` is attached to; None for an in-memory database
-    (its raw bodies stay in the ``body_z`` column)."""
-    row = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
-    path = row[0] if row else None
-    if not path or path == ":memory:":
+    """The pack folder of the lake ``con`` is attached to (``warehouse.connect`` records it on the
+    connection); None for a connection Kabar did not open (raw bodies then go to ``body_z``)."""
+    try:
+        row = con.execute("SELECT getvariable(?)", [RAW_DIR_VARIABLE]).fetchone()
+    except duckdb.Error:
         return None
-    return raw_dir_for(Path(path))
-
-
-def raw_dir_for(db_path: Path) -> Path:
-    """``<warehouse>.raw``: the pack folder beside the database file ``db_path``."""
-    return db_path.with_name(db_path.name + ".raw")
+    return Path(str(row[0])) if row and row[0] else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +118,14 @@ def read_body(folder: Path, rel: str, offset: int, length: int, size: int | None
     return decompress_body(blob, RAW_COMPRESSION, size)
 
 
-def remove_unreferenced(con: duckdb.DuckDBPyConnection) -> int:
+def remove_unreferenced(
+    con: duckdb.DuckDBPyConnection, *, grace_seconds: float = ORPHAN_GRACE_SECONDS
+) -> int:
     """Delete pack files no ``raw_pages`` row points to (all of whose pages were pruned or fetched
-    again, or orphans of a killed run); return how many.  Call it holding the warehouse lock."""
+    again, or orphans of a killed run) and older than ``grace_seconds``; return how many.
+
+    The grace keeps the pack of a batch another process is loading right now (written before its
+    transaction commits)."""
     folder = raw_dir(con)
     if folder is None or not folder.is_dir():
         return 0
@@ -134,7 +138,11 @@ def remove_unreferenced(con: duckdb.DuckDBPyConnection) -> int:
     removed = 0
     for path in folder.glob(f"*/*{SUFFIX}*"):  # packs and leftover .part files
         rel = path.relative_to(folder).as_posix()
-        if rel not in used:
+        try:
+            young = time.time() - path.stat().st_mtime < grace_seconds
+        except OSError:
+            continue
+        if rel not in used and not young:
             path.unlink(missing_ok=True)
             removed += 1
     for day in folder.iterdir():
@@ -149,7 +157,6 @@ __all__ = [
     "compress_body",
     "decompress_body",
     "raw_dir",
-    "raw_dir_for",
     "read_body",
     "remove_unreferenced",
     "write_pack",

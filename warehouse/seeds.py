@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from extractors.errors import WarehouseError
+from warehouse.conflicts import atomic
 
 log = logging.getLogger(__name__)
 
@@ -154,21 +155,32 @@ _SEEDS: dict[
 }
 
 
-def _replace_table(con: duckdb.DuckDBPyConnection, table: str, records: Sequence[dict[str, Any]]) -> None:
+def _replace_table(con: duckdb.DuckDBPyConnection, table: str, records: Sequence[dict[str, Any]]) -> bool:
+    """Replace ``table`` with ``records`` unless it already holds exactly them; return whether it wrote.
+
+    Every run opens the warehouse, and a rewrite of unchanged seeds would be a lake snapshot (and a
+    commit race with every other writer) each time: so they are compared first (``loaded_at`` aside)."""
     _, _, _, schema = _SEEDS[table]
     batch = pa.Table.from_pylist(list(records), schema=schema)
     columns = ", ".join(schema.names)
+    compared = ", ".join(n for n in schema.names if n != "loaded_at")
     view = f"_seed_{table}"
+    differ = (
+        f"SELECT count(*) FROM ((SELECT {compared} FROM {table} EXCEPT ALL SELECT {compared} FROM {view}) "
+        f"UNION ALL (SELECT {compared} FROM {view} EXCEPT ALL SELECT {compared} FROM {table}))"
+    )
+
+    def body() -> bool:
+        row = con.execute(differ).fetchone()
+        if not row or not row[0]:
+            return False
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}")
+        return True
+
     con.register(view, batch)
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(f"DELETE FROM {table}")
-            con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}")
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise WarehouseError(f"loading seeds into {table} failed: {exc}") from exc
+        return atomic(con, f"loading seeds into {table}", body)
     finally:
         con.unregister(view)
 

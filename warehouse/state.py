@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import duckdb
+import psutil
 
 from extractors.errors import WarehouseError
 from extractors.models import ArticleRef
 from extractors.urls import canonicalize_url
 from warehouse import arrow as A
-from warehouse.load import registered, transaction
+from warehouse.conflicts import atomic
+from warehouse.load import registered
 from warehouse.rawstore import decompress_body, raw_dir, read_body, remove_unreferenced
 
 log = logging.getLogger(__name__)
@@ -141,21 +145,26 @@ def record_discovered(
             "feed_language": [r.language for r in merged.values()],
         },
     )
-    counts = {"done": 0, "failed_permanent": 0, "failed_transient": 0, "pending": 0}
-    with transaction(con, "record_discovered"), registered(con, {"_kb_refs": refs_table}):
+
+    def body() -> tuple[dict[str, tuple[str, bool]], dict[str, int]]:
+        counts = {"done": 0, "failed_permanent": 0, "failed_transient": 0, "pending": 0}
         known: dict[str, tuple[str, bool]] = {}
-        for key, status, transient in con.execute(_EXISTING_STATE_SQL).fetchall():
-            known.setdefault(key, (status, bool(transient)))
-        for status, transient in known.values():
-            if status == "done":
-                counts["done"] += 1
-            elif status == "failed":
-                counts["failed_transient" if transient else "failed_permanent"] += 1
-            else:
-                counts["pending"] += 1
-        con.execute(_INSERT_PENDING_SQL, {"now": datetime.now(UTC), "run_id": run_id})
-        if known:
-            con.execute(_BACKFILL_SQL)
+        with registered(con, {"_kb_refs": refs_table}):
+            for key, status, transient in con.execute(_EXISTING_STATE_SQL).fetchall():
+                known.setdefault(key, (status, bool(transient)))
+            for status, transient in known.values():
+                if status == "done":
+                    counts["done"] += 1
+                elif status == "failed":
+                    counts["failed_transient" if transient else "failed_permanent"] += 1
+                else:
+                    counts["pending"] += 1
+            con.execute(_INSERT_PENDING_SQL, {"now": datetime.now(UTC), "run_id": run_id})
+            if known:
+                con.execute(_BACKFILL_SQL)
+        return known, counts
+
+    known, counts = atomic(con, "record_discovered", body)
     return DiscoverStats(
         new=len(merged) - len(known),
         already_done=counts["done"],
@@ -310,14 +319,49 @@ def set_feed_state(
         cols["last_error"].append(row.error)
     feeds = A.table(A.FEED_STATE, cols)
     columns = A.column_list(A.FEED_STATE)
-    with transaction(con, "set_feed_state"), registered(con, {"_kb_feeds": feeds}):
-        con.execute("DELETE FROM feed_state WHERE document_url IN (SELECT document_url FROM _kb_feeds)")
-        con.execute(f"INSERT INTO feed_state ({columns}) SELECT {columns} FROM _kb_feeds")
+
+    def body() -> None:
+        with registered(con, {"_kb_feeds": feeds}):
+            con.execute("DELETE FROM feed_state WHERE document_url IN (SELECT document_url FROM _kb_feeds)")
+            con.execute(f"INSERT INTO feed_state ({columns}) SELECT {columns} FROM _kb_feeds")
+
+    atomic(con, "set_feed_state", body)
     return feeds.num_rows
 
 
 # ---------------------------------------------------------------------------------------------------
 # runs
+
+
+def _dead_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """Runs still marked ``running`` whose process on this host is gone (killed, or the host rebooted).
+
+    Several processes may write the lake at once, so a ``running`` row is only *crashed* when its
+    recorded process no longer exists; runs recorded on other hosts are left to their own host."""
+    rows = con.execute(
+        "SELECT run_id, host, pid, started_at FROM runs WHERE state = 'running' AND run_id <> $run_id",
+        {"run_id": run_id},
+    ).fetchall()
+    here = socket.gethostname()
+    dead: list[str] = []
+    for rid, host, pid, started in rows:
+        if host is not None and host != here:
+            continue
+        if pid is None or not _alive(int(pid), started):
+            dead.append(str(rid))
+    return dead
+
+
+def _alive(pid: int, started: datetime | None) -> bool:
+    """Whether process ``pid`` exists and was already running at ``started`` (not a reused PID)."""
+    try:
+        proc = psutil.Process(pid)
+        created = proc.create_time()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return False
+    if proc.status() == psutil.STATUS_ZOMBIE:
+        return False
+    return started is None or created <= started.timestamp() + 1.0
 
 
 def start_run(
@@ -328,26 +372,33 @@ def start_run(
     flow_name: str,
     parameters: Mapping[str, Any],
 ) -> None:
-    """Record a run as ``running``.  Other runs still marked running are marked ``crashed``:
-    only one process can hold the warehouse read-write, so they cannot still be alive."""
+    """Record a run as ``running`` (with this host and process).  Other runs still marked running
+    whose process on this host is gone are marked ``crashed``; live ones (a concurrent writer) stay."""
     now = datetime.now(UTC)
-    with transaction(con, "start_run"):
-        con.execute(
-            "UPDATE runs SET state = 'crashed' WHERE state = 'running' AND run_id <> $run_id",
-            {"run_id": run_id},
-        )
+    values = {
+        "run_id": run_id,
+        "flow_run_id": flow_run_id,
+        "flow_name": flow_name,
+        "now": now,
+        "parameters": json.dumps(dict(parameters), default=str, sort_keys=True),
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+    }
+
+    def body() -> None:
+        dead = _dead_runs(con, run_id)
+        if dead:
+            con.execute(
+                "UPDATE runs SET state = 'crashed' WHERE list_contains($dead, run_id)", {"dead": dead}
+            )
         con.execute("DELETE FROM runs WHERE run_id = $run_id", {"run_id": run_id})
         con.execute(
-            "INSERT INTO runs (run_id, flow_run_id, flow_name, started_at, state, parameters) "
-            "VALUES ($run_id, $flow_run_id, $flow_name, $now, 'running', $parameters::JSON)",
-            {
-                "run_id": run_id,
-                "flow_run_id": flow_run_id,
-                "flow_name": flow_name,
-                "now": now,
-                "parameters": json.dumps(dict(parameters), default=str, sort_keys=True),
-            },
+            "INSERT INTO runs (run_id, flow_run_id, flow_name, started_at, state, parameters, host, pid) "
+            "VALUES ($run_id, $flow_run_id, $flow_name, $now, 'running', $parameters::JSON, $host, $pid)",
+            values,
         )
+
+    atomic(con, "start_run", body)
 
 
 def _int(value: Any) -> int | None:
@@ -393,24 +444,33 @@ def finish_run(
         counts=json.dumps(dict(counts), default=str, sort_keys=True),
         per_source=json.dumps([dict(r) for r in per_source], default=str, sort_keys=True),
     )
+
+    def body() -> None:
+        with registered(con, {"_kb_run_sources": sources}):
+            _finish(con, run_id, values)
+
+    atomic(con, "finish_run", body)
+
+
+def _finish(con: duckdb.DuckDBPyConnection, run_id: str, values: dict[str, Any]) -> None:
+    """``finish_run``'s statements (inside its transaction, ``_kb_run_sources`` registered)."""
     assignments = ", ".join(f"{name} = ${name}" for name in COUNT_COLUMNS)
-    with transaction(con, "finish_run"), registered(con, {"_kb_run_sources": sources}):
-        updated = con.execute(
-            f"UPDATE runs SET finished_at = $now, state = $state, {assignments}, "
-            "counts = $counts::JSON, per_source = $per_source::JSON WHERE run_id = $run_id",
+    updated = con.execute(
+        f"UPDATE runs SET finished_at = $now, state = $state, {assignments}, "
+        "counts = $counts::JSON, per_source = $per_source::JSON WHERE run_id = $run_id",
+        values,
+    ).fetchone()
+    if not updated or not updated[0]:
+        log.warning("finish_run: run %s was never started; recording it now", run_id)
+        con.execute(
+            f"INSERT INTO runs (run_id, started_at, finished_at, state, {', '.join(COUNT_COLUMNS)}, counts, "
+            f"per_source) VALUES ($run_id, $now, $now, $state, "
+            f"{', '.join('$' + n for n in COUNT_COLUMNS)}, $counts::JSON, $per_source::JSON)",
             values,
-        ).fetchone()
-        if not updated or not updated[0]:
-            log.warning("finish_run: run %s was never started; recording it now", run_id)
-            con.execute(
-                f"INSERT INTO runs (run_id, started_at, finished_at, state, {', '.join(COUNT_COLUMNS)}, counts, "
-                f"per_source) VALUES ($run_id, $now, $now, $state, "
-                f"{', '.join('$' + n for n in COUNT_COLUMNS)}, $counts::JSON, $per_source::JSON)",
-                values,
-            )
-        con.execute("DELETE FROM run_sources WHERE run_id = $run_id", {"run_id": run_id})
-        columns = A.column_list(A.RUN_SOURCES)
-        con.execute(f"INSERT INTO run_sources ({columns}) SELECT {columns} FROM _kb_run_sources")
+        )
+    con.execute("DELETE FROM run_sources WHERE run_id = $run_id", {"run_id": run_id})
+    columns = A.column_list(A.RUN_SOURCES)
+    con.execute(f"INSERT INTO run_sources ({columns}) SELECT {columns} FROM _kb_run_sources")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -454,8 +514,13 @@ def prune_raw_pages(
         if keep_days is None or keep_days < 0:
             raise ValueError("keep_days must be >= 0")
         cutoff = datetime.now(UTC) - timedelta(days=keep_days)
-    with transaction(con, "prune_raw_pages"):
-        row = con.execute("DELETE FROM raw_pages WHERE fetched_at < $cutoff", {"cutoff": cutoff}).fetchone()
+    row = atomic(
+        con,
+        "prune_raw_pages",
+        lambda: con.execute(
+            "DELETE FROM raw_pages WHERE fetched_at < $cutoff", {"cutoff": cutoff}
+        ).fetchone(),
+    )
     remove_unreferenced(con)  # pack files whose every page is now gone (and orphans of killed runs)
     return int(row[0]) if row else 0
 
@@ -464,8 +529,11 @@ def prune_fetches(con: duckdb.DuckDBPyConnection, *, before: datetime) -> int:
     """Delete fetch-attempt log rows (``fetches``) from before the instant ``before``; return how many.
 
     The log is diagnostics only: articles, ``url_state`` and ``failures`` keep each URL's outcome."""
-    with transaction(con, "prune_fetches"):
-        row = con.execute("DELETE FROM fetches WHERE fetched_at < $cutoff", {"cutoff": before}).fetchone()
+    row = atomic(
+        con,
+        "prune_fetches",
+        lambda: con.execute("DELETE FROM fetches WHERE fetched_at < $cutoff", {"cutoff": before}).fetchone(),
+    )
     return int(row[0]) if row else 0
 
 

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
+import warehouse
 from kabar.demo import DEMO_DIR, DemoSite
 from tests.support.db import duckdb_says, one, read_one
 from tests.support.localsite import LocalSite
@@ -24,7 +24,7 @@ EXPECTED = json.loads((DEMO_DIR / "EXPECTED.json").read_text(encoding="utf-8"))
 
 
 def _counts(db: Path) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db, read_only=True)
     try:
         out = {}
         for table in ("articles", "attributions", "article_dates", "raw_pages", "url_state"):
@@ -39,7 +39,7 @@ def _counts(db: Path) -> dict[str, int]:
 def demo_runs(prefect_server, tmp_path_factory):
     from flows.ingest import ingest
 
-    db = tmp_path_factory.mktemp("wh") / "kabar.duckdb"
+    db = tmp_path_factory.mktemp("wh") / "kabar.ducklake"
     with DemoSite(port=0) as site:
         kwargs: dict[str, Any] = dict(
             warehouse_path=str(db), sources=["demo"], base_url=site.base, allowed_hosts=[site.host_port]
@@ -62,7 +62,7 @@ def test_first_run_loads_every_demo_article(demo_runs):
     assert first["state"] == "completed"
     assert counts1["articles"] == len(expected)
     assert counts1["distinct_urls"] == counts1["articles"]
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db, read_only=True)
     try:
         pending = one(con.execute("SELECT count(*) FROM url_state WHERE status = 'pending'"))[0]
         assert pending == 0
@@ -76,7 +76,7 @@ def test_first_run_loads_every_demo_article(demo_runs):
 
 def test_articles_match_the_human_expectations(demo_runs):
     db, base, *_ = demo_runs
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db, read_only=True)
     con.execute("SET TimeZone = 'Asia/Jakarta'")
     try:
         for path, exp in _expected_items():
@@ -126,7 +126,7 @@ def test_articles_match_the_human_expectations(demo_runs):
 
 def test_founding_article(demo_runs):
     db, *_ = demo_runs
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db, read_only=True)
     con.execute("SET TimeZone = 'Asia/Jakarta'")
     try:
         title, outlet, published_at, dateline = one(
@@ -173,7 +173,7 @@ def test_reparse_is_idempotent_and_repairs_rows_in_place(demo_runs):
     assert first["state"] == "completed"
     assert first["pages"] == before["articles"] and first["updated"] == 0 and first["new"] == 0
     # simulate an old parser's output on one article: reparse must bring it back, in place
-    con = duckdb.connect(str(db))
+    con = warehouse.connect(db)
     try:
         con.execute(
             "UPDATE articles SET dateline_place = NULL, parse_hash = 'stale', content_hash = 'stale' "
@@ -188,7 +188,7 @@ def test_reparse_is_idempotent_and_repairs_rows_in_place(demo_runs):
     second = reparse(warehouse_path=str(db))
     assert second["updated"] == 1 and second["new"] == 0
     assert _counts(db) == before
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db, read_only=True)
     try:
         assert (
             one(con.execute("SELECT dateline_place FROM articles WHERE outlet = 'EGINDO.co'"))[0] == "Beijing"
@@ -248,7 +248,7 @@ def test_reparse_keeps_the_feed_date_of_an_undated_page(prefect_server, tmp_path
     """A page with no date of its own gets the feed's: reparse must give it again, not drop it."""
     from flows.reparse import reparse
 
-    db = tmp_path / "f.duckdb"
+    db = tmp_path / "f.ducklake"
     _ingest_undated_page_from_feed(db, "", "<pubDate>Tue, 12 Nov 2024 09:30:00 +0700</pubDate>")
 
     def stored() -> tuple[Any, ...]:
@@ -270,7 +270,7 @@ def test_the_feed_language_reaches_the_article_and_survives_reparse(prefect_serv
     """RSS <language> is used when the page has no <html lang>; reparse uses it again."""
     from flows.reparse import reparse
 
-    db = tmp_path / "l.duckdb"
+    db = tmp_path / "l.ducklake"
     _ingest_undated_page_from_feed(db, "<language>ms-MY</language>", "")
 
     def stored() -> tuple[Any, ...]:
@@ -295,7 +295,7 @@ def test_max_age_skips_old_child_sitemaps_and_old_urls(prefect_server, tmp_path)
 
     old, recent = iso(now - timedelta(days=400)), iso(now - timedelta(days=2))
     ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
-    db = tmp_path / "m.duckdb"
+    db = tmp_path / "m.ducklake"
     with LocalSite() as site:
 
         def urlset(*entries: tuple[str, str | None]) -> bytes:
@@ -335,7 +335,7 @@ def test_max_age_skips_old_child_sitemaps_and_old_urls(prefect_server, tmp_path)
     assert summary["state"] == "completed" and summary["new"] == 2
     assert hits.get("/old-sitemap.xml", 0) == 0 and hits["/new-sitemap.xml"] == 1
     assert hits.get("/berita/arsip.html", 0) == 0 and hits.get("/berita/lama.html", 0) == 0
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db, read_only=True)
     try:
         stored = sorted(r[0].rsplit("/", 1)[1] for r in con.execute("SELECT url FROM articles").fetchall())
         ledger = sorted(r[0].rsplit("/", 1)[1] for r in con.execute("SELECT url FROM url_state").fetchall())
@@ -354,12 +354,12 @@ def test_ingest_and_reparse_load_under_the_configured_duckdb_memory_cap(
     from flows.reparse import reparse
     from kabar.settings import Settings
 
-    db = tmp_path / "cap.duckdb"
+    db = tmp_path / "cap.ducklake"
     monkeypatch.setenv("KABAR_LOAD_MEMORY_LIMIT", "200MB")
     _ingest_undated_page_from_feed(db, "", "")
     monkeypatch.delenv("KABAR_LOAD_MEMORY_LIMIT")
     assert reparse(warehouse_path=str(db))["state"] == "completed"
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db, read_only=True)
     try:
         applied = dict(
             con.execute("SELECT flow_name, parameters->>'duckdb_memory_limit' FROM runs").fetchall()

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import warehouse
 from kabar.serve import cadence_label, plan_schedules, read_interval_overrides
 from kabar.server import ServerInfo
 from tests.support.db import one
@@ -102,7 +103,7 @@ def _raw_urls(path: Path) -> list[str]:
 def test_run_maintenance_prunes_only_old_raw_pages(tmp_path: Path) -> None:
     from flows.maintenance import report_markdown, retention_cutoff, run_maintenance
 
-    db = tmp_path / "kabar.duckdb"
+    db = tmp_path / "kabar.ducklake"
     _seed_raw_pages(db, [1, 89, 91, 400, None])  # urls /0 .. /4
     report = run_maintenance(db, 90, now=NOW)
     assert report.pruned_raw_pages == 2
@@ -124,7 +125,7 @@ def test_run_maintenance_prunes_only_old_fetch_log_rows(tmp_path: Path) -> None:
     from extractors.models import FetchResult
     from flows.maintenance import report_markdown, run_maintenance
 
-    db = tmp_path / "kabar.duckdb"
+    db = tmp_path / "kabar.ducklake"
     ages = [1, 179, 181, 400]
     fetches = [
         FetchResult(
@@ -158,7 +159,7 @@ def test_run_maintenance_removes_orphan_packs_even_with_retention_off(tmp_path: 
     from flows.maintenance import report_markdown, run_maintenance
     from warehouse.rawstore import raw_dir, write_pack
 
-    db = tmp_path / "kabar.duckdb"
+    db = tmp_path / "kabar.ducklake"
     page = FetchResult(
         url="https://example.test/a", final_url="https://example.test/a", ok=True, status=200,
         fetched_at=NOW, body=b"<html><p>kept</p></html>", content_type="text/html", charset="utf-8",
@@ -168,6 +169,8 @@ def test_run_maintenance_removes_orphan_packs_even_with_retention_off(tmp_path: 
         folder = raw_dir(con)
     assert folder is not None
     orphan = folder / write_pack(folder, "killed", [b"x" * 100_000]).file
+    day_old = time.time() - 24 * 3600  # past the grace that protects a concurrent writer's new pack
+    os.utime(orphan, (day_old, day_old))
     report = run_maintenance(db, 0, now=NOW)
     assert not orphan.exists()
     packs = list(folder.glob("*/*.html.zst"))
@@ -183,7 +186,7 @@ def test_build_deployments_schedules_and_overlap_policy(tmp_path: Path) -> None:
 
     from kabar.serve import build_deployments
 
-    db = tmp_path / "kabar.duckdb"
+    db = tmp_path / "kabar.ducklake"
     [maint] = build_deployments(db, [], include_ingest=False, raw_retention_days=30)
     assert maint.name == "daily"
     assert maint.entrypoint == "flows.maintenance.maintenance"
@@ -204,7 +207,7 @@ def test_build_deployments_ingest(tmp_path: Path) -> None:
         pytest.skip(f"flows.ingest not importable yet: {exc}")
     from kabar.serve import build_deployments, plan_schedules
 
-    db = tmp_path / "kabar.duckdb"
+    db = tmp_path / "kabar.ducklake"
     plans = plan_schedules(15, ["alpha"], None)
     deployments = build_deployments(db, plans, maintenance_cron=None)
     [dep] = deployments
@@ -264,7 +267,7 @@ def test_serve_runs_scheduled_maintenance(prefect_server: ServerInfo, tmp_path: 
     from prefect import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
-    db = tmp_path / "kabar.duckdb"
+    db = tmp_path / "kabar.ducklake"
     _seed_raw_pages(db, [400, 1])  # /0 is stale for any retention of 90 days, /1 is fresh
     # relative to the real clock: re-stamp /1 as fetched now so that the flow (real clock) keeps it
     import warehouse
@@ -317,10 +320,9 @@ def test_serve_runs_scheduled_maintenance(prefect_server: ServerInfo, tmp_path: 
 def test_kabar_serve_demo_runs_scheduled_ingests(prefect_server: ServerInfo, tmp_path: Path) -> None:
     """`kabar serve --demo` (the CLI) schedules the real ingest flow; two scheduled runs complete and the
     articles land once (the second run finds nothing new)."""
-    import duckdb
     from prefect import get_client
 
-    db = tmp_path / "kabar.duckdb"
+    db = tmp_path / "kabar.ducklake"
     env = {
         **os.environ,
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
@@ -364,7 +366,7 @@ def test_kabar_serve_demo_runs_scheduled_ingests(prefect_server: ServerInfo, tmp
     assert daily.parameters.get("raw_retention_days") == 7
     assert daily.parameters.get("fetch_log_retention_days") == 30
     assert all(r.auto_scheduled and "kabar" in r.tags for r in runs)
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db, read_only=True)
     try:
         articles, distinct = one(con.execute("SELECT count(*), count(DISTINCT canonical_url) FROM articles"))
         states = con.execute("SELECT state FROM runs WHERE flow_name = 'ingest'").fetchall()

@@ -28,7 +28,7 @@ from kabar.server import (
 
 
 def test_prefect_home_sits_beside_the_warehouse(tmp_path: Path) -> None:
-    assert prefect_home_for(tmp_path / "data" / "kabar.duckdb") == tmp_path / "data" / ".kabar-prefect"
+    assert prefect_home_for(tmp_path / "data" / "kabar.ducklake") == tmp_path / "data" / ".kabar-prefect"
 
 
 def test_server_env_points_clients_and_ui_at_the_port(tmp_path: Path) -> None:

@@ -153,7 +153,7 @@ def _run_ingest_on_demo_site(tmp_path: Path) -> tuple[str, str]:
 
     with DemoSite(port=0) as site:
         summary = ingest(
-            warehouse_path=str(tmp_path / "ui.duckdb"),
+            warehouse_path=str(tmp_path / "ui.ducklake"),
             sources=["demo"],
             base_url=site.base,
             allowed_hosts=[site.host_port],

@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 
+import warehouse
+
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEED = FIXTURES / "attribution" / "egindo-shoigu.txt"
 
@@ -22,7 +28,20 @@ def kabar(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[s
 def test_help_lists_every_command():
     out = kabar("--help")
     assert out.returncode == 0
-    for cmd in ("demo", "ingest", "sql", "search", "parse", "reparse", "server", "serve", "runs", "status"):
+    for cmd in (
+        "demo",
+        "ingest",
+        "sql",
+        "shell",
+        "migrate",
+        "search",
+        "parse",
+        "reparse",
+        "server",
+        "serve",
+        "runs",
+        "status",
+    ):
         assert cmd in out.stdout
     ingest = kabar("ingest", "--help").stdout
     for flag in (
@@ -88,13 +107,94 @@ def test_parse_jsonl_keeps_ids_ignores_unknown_keys_and_reports_bad_lines():
 
 
 def test_sql_is_read_only(tmp_path):
-    db = tmp_path / "w.duckdb"
-    con = duckdb.connect(str(db))
+    db = tmp_path / "w.ducklake"
+    con = warehouse.connect(db)
     con.execute("CREATE TABLE t AS SELECT 1 AS x")
     con.close()
     ok = kabar("sql", "SELECT x FROM t", "--warehouse", str(db), "--format", "json")
     assert ok.returncode == 0 and json.loads(ok.stdout) == {"x": 1}
     bad = kabar("sql", "DELETE FROM t", "--warehouse", str(db))
     assert bad.returncode != 0 and "read-only" in (bad.stderr + bad.stdout).lower()
-    missing = kabar("sql", "SELECT 1", "--warehouse", str(tmp_path / "none.duckdb"))
+    missing = kabar("sql", "SELECT 1", "--warehouse", str(tmp_path / "none.ducklake"))
     assert missing.returncode != 0 and "does not exist" in missing.stderr
+    assert not (tmp_path / "none.ducklake").exists()
+
+
+def test_sql_as_of_reads_an_earlier_snapshot(tmp_path):
+    db = tmp_path / "w.ducklake"
+    con = warehouse.connect(db)
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.execute("INSERT INTO t VALUES (1)")
+    between = datetime.now(UTC)
+    time.sleep(0.05)
+    con.execute("INSERT INTO t VALUES (2)")
+    con.close()
+    now = kabar("sql", "SELECT count(*) AS n FROM t", "--warehouse", str(db), "--format", "json")
+    assert json.loads(now.stdout) == {"n": 2}
+    then = kabar(
+        "sql",
+        "SELECT count(*) AS n FROM t",
+        "--warehouse",
+        str(db),
+        "--format",
+        "json",
+        "--as-of",
+        between.isoformat(),
+    )
+    assert then.returncode == 0, then.stderr
+    assert json.loads(then.stdout) == {"n": 1}
+    bad = kabar("sql", "SELECT 1", "--warehouse", str(db), "--as-of", "yesterday")
+    assert bad.returncode == 2 and "ISO 8601" in bad.stderr
+
+
+def test_an_old_single_file_warehouse_is_migrated_by_one_command(tmp_path):
+    """`kabar migrate OLD.duckdb` copies every table (and the raw-page packs) into the lake; the old
+    path itself is refused with that command named."""
+    old = tmp_path / "kabar.duckdb"
+    con = duckdb.connect(str(old))
+    for sql in sorted((REPO / "warehouse" / "migrations").glob("000[1-5]_*.sql")):
+        con.execute(sql.read_text())
+    con.execute(
+        "INSERT INTO articles (article_id, canonical_url, url, title, text) "
+        "VALUES ('a1', 'https://x.example/1', 'https://x.example/1', 'Old title', 'old text')"
+    )
+    con.execute(
+        "INSERT INTO raw_pages (canonical_url, url, compression, body_file, body_offset, body_length, bytes) "
+        "VALUES ('https://x.example/1', 'https://x.example/1', 'zstd', '2025-01-01/r.html.zst', 0, 5, 9)"
+    )
+    con.close()
+    pack = tmp_path / "kabar.duckdb.raw" / "2025-01-01" / "r.html.zst"
+    pack.parent.mkdir(parents=True)
+    pack.write_bytes(b"12345")
+    refused = kabar("sql", "SELECT 1", "--warehouse", str(old))
+    assert refused.returncode == 3 and f"kabar migrate {old}" in refused.stderr
+    lake = tmp_path / "new.ducklake"
+    done = kabar("migrate", str(old), "--warehouse", str(lake))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["rows"]["articles"] == 1 and report["raw_pack_files"] == 1
+    got = kabar("sql", "SELECT title FROM articles", "--warehouse", str(lake), "--format", "json")
+    assert json.loads(got.stdout) == {"title": "Old title"}
+    assert (tmp_path / "new.ducklake.raw" / "2025-01-01" / "r.html.zst").read_bytes() == b"12345"
+    again = kabar("migrate", str(old), "--warehouse", str(lake))
+    assert again.returncode == 3 and "already holds 1 articles" in again.stderr
+
+
+def test_shell_attaches_the_lake_read_only(tmp_path):
+    db = tmp_path / "w.ducklake"
+    con = warehouse.connect(db)
+    con.execute("CREATE TABLE t AS SELECT 7 AS x")
+    con.close()
+    printed = kabar("shell", "--warehouse", str(db), "--print-sql")
+    assert printed.returncode == 0 and "READ_ONLY" in printed.stdout
+    cli = Path(sys.executable).with_name("duckdb")
+    if not cli.is_file():
+        pytest.skip("duckdb CLI not installed")
+    ran = subprocess.run(
+        [str(cli), "-csv", "-cmd", printed.stdout.replace("\n", " "), "-c", "SELECT x FROM t"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip().splitlines()[-1] == "7"

@@ -15,9 +15,11 @@ def one(cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     return row
 
 
-def read_one(path: Path, sql: str) -> tuple[Any, ...]:
-    """The one row ``sql`` returns from the warehouse file at ``path``, read-only."""
-    con = duckdb.connect(str(path), read_only=True)
+def read_one(path: Path | str, sql: str) -> tuple[Any, ...]:
+    """The one row ``sql`` returns from the warehouse at ``path``, read-only."""
+    import warehouse
+
+    con = warehouse.connect(path, read_only=True)
     try:
         return one(con.execute(sql))
     finally:

@@ -25,7 +25,7 @@ FETCHED = datetime(2025, 3, 5, 2, 0, tzinfo=UTC)
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "wh" / "kabar.duckdb"
+    return tmp_path / "wh" / "kabar.ducklake"
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ failures and url_state flips, time zones, raw bodies, fetch attempts."""
 
 from __future__ import annotations
 
+import os
+import time
 import zlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -226,7 +228,7 @@ def test_raw_body_round_trip(con, make_fetch, make_ref) -> None:
     assert only_cna == ["https://www.egindo.co/news/2"]
     # the pack is one standard zstd stream (frames back to back), readable without Kabar
     folder = raw_dir(con)
-    assert folder is not None and folder.name.endswith(".duckdb.raw")
+    assert folder is not None and folder.name.endswith(".ducklake.raw")
     rel, off, length, size = con.execute(
         "SELECT body_file, body_offset, body_length, bytes FROM raw_pages WHERE url LIKE '%/2'"
     ).fetchone()
@@ -246,15 +248,17 @@ def test_raw_pages_written_by_earlier_versions_as_blobs_still_decode(con, make_f
     assert [p.body for p in pages] == [body]
 
 
-def test_in_memory_warehouse_keeps_raw_bodies_in_the_table(seeds_dir, make_fetch) -> None:
-    with warehouse.open_warehouse(":memory:", seeds_dir=seeds_dir) as mem:
-        warehouse.load_batch(
-            mem, run_id="r1", articles=[], failures=[], fetches=[make_fetch(1, body=b"<p>x</p>")]
-        )
-        assert mem.execute("SELECT body_file IS NULL, body_z IS NOT NULL FROM raw_pages").fetchall() == [
-            (True, True)
-        ]
-        assert [p.body for b in warehouse.iter_raw_pages(mem) for p in b] == [b"<p>x</p>"]
+def test_bodies_stored_in_the_table_by_old_versions_still_read(con, make_fetch) -> None:
+    """Rows from before migration 0003 (and migrated single-file warehouses) keep their body in ``body_z``."""
+    warehouse.load_batch(
+        con, run_id="r1", articles=[], failures=[], fetches=[make_fetch(1, body=b"<p>x</p>")]
+    )
+    con.execute(
+        "UPDATE raw_pages SET body_file = NULL, body_offset = NULL, body_length = NULL, body_z = ?, "
+        "compression = 'zlib'",
+        [zlib.compress(b"<p>old</p>")],
+    )
+    assert [p.body for b in warehouse.iter_raw_pages(con) for p in b] == [b"<p>old</p>"]
 
 
 def test_orphan_packs_and_fully_pruned_packs_are_removed(con, make_fetch) -> None:
@@ -266,11 +270,18 @@ def test_orphan_packs_and_fully_pruned_packs_are_removed(con, make_fetch) -> Non
     folder = raw_dir(con)
     assert folder is not None
     orphan = write_pack(folder, "killed-run", [b"<p>never committed</p>"])
-    assert len(list(folder.glob("*/*.html.zst"))) == 3
+    day_old = time.time() - 24 * 3600
+    for pack in folder.glob("*/*.html.zst"):  # written a day ago (the grace protects younger ones)
+        os.utime(pack, (day_old, day_old))
+    # a young unreferenced pack may be another writer's batch about to commit: it stays
+    loading = write_pack(folder, "other-writer", [b"<p>committing now</p>"])
+    assert len(list(folder.glob("*/*.html.zst"))) == 4
     assert warehouse.prune_raw_pages(con, keep_days=30) == 1
     left = sorted(p.relative_to(folder).as_posix() for p in folder.glob("*/*.html.zst"))
-    assert orphan.file not in left and len(left) == 1
-    assert left == [r[0] for r in con.execute("SELECT body_file FROM raw_pages").fetchall()]
+    assert orphan.file not in left and len(left) == 2 and loading.file in left
+    assert [f for f in left if f != loading.file] == [
+        r[0] for r in con.execute("SELECT body_file FROM raw_pages").fetchall()
+    ]
     assert [p.body for b in warehouse.iter_raw_pages(con) for p in b] == [recent.body]
 
 

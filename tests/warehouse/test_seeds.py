@@ -88,7 +88,7 @@ def test_the_repository_seeds_load(tmp_path: Path) -> None:
     seeds = warehouse.default_seeds_dir()
     if not (seeds / "sources.csv").is_file():
         pytest.skip("seeds/sources.csv not present")
-    with warehouse.open_warehouse(tmp_path / "repo.duckdb") as con:
+    with warehouse.open_warehouse(tmp_path / "repo.ducklake") as con:
         n_sources = con.execute("SELECT count(*), count(DISTINCT source_id) FROM sources").fetchone()
         assert n_sources is not None and n_sources[0] == n_sources[1] > 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 import warehouse
 from extractors.errors import WarehouseError
 from extractors.models import ArticleRef
+from tests.support.db import one
 from warehouse.state import FeedState
 
 
@@ -162,7 +165,14 @@ def test_runs_start_finish_and_crashed(con) -> None:
     warehouse.start_run(
         con, run_id="r1", flow_run_id="f1", flow_name="ingest", parameters={"sources": ["egindo"]}
     )
-    # r1's process "died": the next start marks it crashed
+    # r1 runs in a live process (this one): a second run starting beside it leaves it running
+    warehouse.start_run(con, run_id="r0", flow_run_id=None, flow_name="reparse", parameters={})
+    assert one(con.execute("SELECT state FROM runs WHERE run_id = 'r1'")) == ("running",)
+    con.execute("DELETE FROM runs WHERE run_id = 'r0'")
+    # r1's process "died" (its pid is now that of a process that has exited): the next start marks it crashed
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    con.execute("UPDATE runs SET pid = ? WHERE run_id = 'r1'", [gone.pid])
     warehouse.start_run(con, run_id="r2", flow_run_id=None, flow_name="ingest", parameters={})
     warehouse.finish_run(
         con,

@@ -87,12 +87,13 @@ def test_search_index_offline(con, make_article) -> None:
     ]
     warehouse.load_batch(con, run_id="r1", articles=articles, failures=[], fetches=[])
     assert warehouse.rebuild_search_index(con) == 3
-    rows = con.execute(warehouse.read_query("search_articles"), ["banjir", 10]).fetchall()
+    _columns, rows = warehouse.search_articles(con, "banjir")
     assert [r[3] for r in rows][0] == "Banjir di Jakarta"
     assert {r[3] for r in rows} == {"Banjir di Jakarta", "Gempa"}
-    assert con.execute(warehouse.read_query("search_articles"), ["suku bunga", 10]).fetchall()[0][3] == (
-        "Ekonomi tumbuh"
-    )
+    assert warehouse.search_articles(con, "suku bunga")[1][0][3] == "Ekonomi tumbuh"
+    # the index is a local DuckDB file beside the lake (the fts extension cannot index a lake table)
+    assert warehouse.search_file(con).name == "kabar.ducklake.search.duckdb"
+    assert warehouse.search_file(con).is_file()
 
 
 def test_stale_search_docs_counts_new_changed_and_deleted_articles(con, make_article) -> None:
