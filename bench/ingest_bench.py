@@ -387,9 +387,9 @@ def stop_server(warehouse: Path, port: int, env: dict[str, str]) -> None:
 
 def read_warehouse(warehouse: Path, result: RunResult) -> None:
     """Flow time, counts, articles and failures of the latest run, from the warehouse itself."""
-    import duckdb
+    import warehouse as wh
 
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = wh.connect(warehouse, read_only=True)
     try:
         cur = con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
         cols = [d[0] for d in cur.description]
@@ -789,7 +789,7 @@ class BenchServer:
 
     def __init__(self, tmp: Path, load_memory_limit: str | None = None) -> None:
         tmp.mkdir(parents=True, exist_ok=True)
-        self.warehouse = tmp / "b.duckdb"
+        self.warehouse = tmp / "b.ducklake"
         self.port = free_port()  # never attach to someone else's server on 4200
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KABAR_"))}
         self.env["KABAR_PREFECT_PORT"] = str(self.port)
@@ -857,7 +857,7 @@ def rss_scale(
                     # which pages give text (for the expected article count): one cycle is enough
                     bare = time_bare(site, min(n, len(pages)))
                     expected = expected_from(bare, len(pages), n)
-                    warehouse = tmp / f"n{n}" / "b.duckdb"
+                    warehouse = tmp / f"n{n}" / "b.ducklake"
                     warehouse.parent.mkdir(parents=True)
                     cmd = ingest_cmd(help_text, args, site, warehouse, server.port)
                     print("$ " + " ".join(cmd), flush=True)

@@ -181,3 +181,47 @@ def test_a_reader_holding_a_transaction_does_not_slow_the_ingest(prefect_server,
             reader.close()
     held = _flow_seconds(out)
     assert held <= 1.10 * baseline + 2.0, (baseline, held)
+
+
+def test_reparse_and_maintenance_run_beside_an_ingest(prefect_server, new_lake) -> None:
+    """Three writers at once: an ingest, a `kabar reparse` of what it loaded so far, and the daily
+    maintenance (snapshot expiry, file compaction). All three succeed; nothing is lost or doubled."""
+    from datetime import UTC, datetime
+
+    from flows.maintenance import run_maintenance
+
+    lake = new_lake("lake")
+    where, extra = lake
+    with _site() as site:
+        proc = _ingest(site, lake)
+        deadline = time.monotonic() + 300
+        while _count(lake) < 300 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert proc.poll() is None, "the ingest finished before the other writers started"
+        reparse = subprocess.Popen(
+            [sys.executable, "-m", "kabar.cli", "reparse", "--warehouse", where],
+            env=_env(extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        report = run_maintenance(_location(lake), 0, now=datetime.now(UTC), snapshot_retention_days=1)
+        assert report.compacted is not None
+        out, err = reparse.communicate(timeout=600)
+        assert reparse.returncode == 0, err[-3000:]
+        assert '"state": "completed"' in out and '"pages": ' in out
+        _out, err = proc.communicate(timeout=900)
+        assert proc.returncode == 0, err[-3000:]
+    con = warehouse.connect(_location(lake), read_only=True)
+    try:
+        assert one(con.execute("SELECT count(*), count(DISTINCT canonical_url) FROM articles")) == (
+            PAGES,
+            PAGES,
+        )
+        assert one(con.execute("SELECT count(*) FROM url_state WHERE status <> 'done'")) == (0,)
+        assert one(
+            con.execute(
+                "SELECT count(*) FROM (SELECT article_id, position FROM article_dates GROUP BY ALL HAVING count(*) > 1)"
+            )
+        ) == (0,)
+        states = dict(con.execute("SELECT flow_name, state FROM runs").fetchall())
+        assert states == {"ingest": "completed", "reparse": "completed"}
+    finally:
+        con.close()
