@@ -13,7 +13,7 @@ Phases, all on a fresh warehouse in a temporary folder, through the real upsert 
 2. **update** (a later run, on a new connection, as ``kabar ingest --refresh`` finds changed pages):
    the first ``--rows-update`` articles again with changed text -> rows/s (DELETE+INSERT);
 3. **unchanged** (the same later run): the same articles again, identical -> rows/s (only
-   ``last_fetched_at`` moves); then ``CHECKPOINT`` + close, timed;
+   ``last_fetched_at`` moves); then close, timed;
 4. the same insert and update runs on a second warehouse without the memory cap (report only);
 5. **count**: ``SELECT count(*) FROM articles`` the way ``kabar sql`` runs it (read-only
    ``query_readonly``: connect, query, close), median of ``--repeat``; plus one whole
@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cap = load_settings().load_memory_limit if args.memory_limit is None else args.memory_limit
     tmp = Path(tempfile.mkdtemp(prefix="kabar-loadbench-"))
-    path = tmp / "load.duckdb"
+    path = tmp / "load.ducklake"
     results: list[Row] = []
     rate_target = f">= {ROWS_PER_S_TARGET:,} rows/s (issue 6)"
     cap_cost = "(report: what the cap costs)"
@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         show(_rate_row("insert (new rows)", args.rows, secs, tot, rate_target, judged=True))
         show(("  where the insert time goes", split_value(args.rows, secs, inside), "(report)", None))
-        close_run(con, "CHECKPOINT + close, end of the insert run")
+        close_run(con, "close, end of the insert run")
 
         # a later run finds some of those pages changed: a new connection, as a new process opens it
         con, _ = open_run(path, cap)
@@ -332,10 +332,10 @@ def main(argv: list[str] | None = None) -> int:
             con, changed.__getitem__, n_up, args.batch, "bench-same", args.with_raw, now
         )
         show(_rate_row("unchanged (same rows)", n_up, secs, tot, rate_target, judged=True))
-        close_run(con, "CHECKPOINT + close, end of the update run")
+        close_run(con, "close, end of the update run")
         if cap and not args.no_uncapped:
             # the same runs without the cap: what the memory cap costs the load (report only)
-            other = tmp / "uncapped.duckdb"
+            other = tmp / "uncapped.ducklake"
             con2, _ = open_run(other, None)
             rng2 = random.Random(20260101)
             _chunks(rng2)  # the same row stream as the judged pass
@@ -360,10 +360,15 @@ def main(argv: list[str] | None = None) -> int:
                 con2, changed2.__getitem__, n_up, args.batch, "bench-uncapped-update", args.with_raw, now
             )
             close(con2)
-            other.unlink()
             show(_rate_row("update, no memory cap (DuckDB default)", n_up, secs, tot, cap_cost, judged=False))
-        size = path.stat().st_size
-        results.append(("warehouse file size", f"{size / 1e6:,.0f} MB", "(report)", None))
+        from warehouse.lakeops import storage_bytes
+
+        con = connect(path, read_only=True)
+        size = storage_bytes(con)
+        close(con)
+        results.append(
+            ("warehouse size on disk (lake files + catalog)", f"{size / 1e6:,.0f} MB", "(report)", None)
+        )
 
         lat = []
         count = None

@@ -83,7 +83,7 @@ def _table_counts(con: Any) -> dict[str, int]:
 
 
 def run_maintenance(
-    warehouse_path: Path | str,
+    warehouse_path: wh.Location | Path | str,
     retention_days: int,
     *,
     now: datetime,

@@ -19,6 +19,8 @@ from typing import Any, Protocol
 
 import duckdb
 import psutil
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from extractors.errors import WarehouseError
 from extractors.models import ArticleRef
@@ -105,8 +107,7 @@ INSERT INTO url_state (canonical_url, url, source_id, status, first_discovered_a
                        feed_published, feed_language, run_id)
 SELECT r.canonical_url, r.url, r.source_id, 'pending', $now, NULL, 0, NULL, NULL, NULL,
        r.discovered_via, r.discovered_from, r.feed_title, r.feed_published, r.feed_language, $run_id
-FROM _kb_refs r
-WHERE NOT EXISTS (SELECT 1 FROM url_state s WHERE s.canonical_url = r.canonical_url)
+FROM _kb_new r
 """
 
 # later discoveries may know what the first one did not (a sitemap date, a feed title)
@@ -159,7 +160,15 @@ def record_discovered(
                     counts["failed_transient" if transient else "failed_permanent"] += 1
                 else:
                     counts["pending"] += 1
-            con.execute(_INSERT_PENDING_SQL, {"now": datetime.now(UTC), "run_id": run_id})
+            # the keys just read are the ones stored: insert the others without scanning the ledger again.
+            # (Two writers discovering the same new URL at once: on a SQLite catalog the later commit
+            # conflicts and retries; on PostgreSQL two inserts do not conflict, so two ingests of the
+            # same source must not run at once: each deployment runs one at a time.)
+            fresh = pc.invert(
+                pc.is_in(refs_table["canonical_url"], value_set=pa.array(list(known), pa.string()))
+            )
+            with registered(con, {"_kb_new": refs_table.filter(fresh)}):
+                con.execute(_INSERT_PENDING_SQL, {"now": datetime.now(UTC), "run_id": run_id})
             if known:
                 con.execute(_BACKFILL_SQL)
         return known, counts

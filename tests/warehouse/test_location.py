@@ -56,3 +56,20 @@ def test_any_folder_name_works_and_spills_beside_the_catalog(tmp_path: Path, fol
         warehouse.close(con)
     assert read_one(path, "SELECT count(*) FROM t") == (1,)
     assert (tmp_path / folder / "kabar.ducklake.files").is_dir()
+
+
+@pytest.mark.parametrize("name", ["ducklake", "sqlite_scanner", "postgres_scanner", "fts"])
+def test_the_shipped_extensions_are_signed_builds(name: str) -> None:
+    """Kabar's connections skip DuckDB's per-LOAD signature check (110 ms a connect); this loads each
+    shipped binary with the check on, so an unsigned or altered file fails here."""
+    import duckdb
+
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "allow_unsigned_extensions": False})
+    try:
+        con.execute(f"LOAD '{warehouse.connection.extension_path(name)}'")
+        loaded = con.execute(
+            "SELECT loaded FROM duckdb_extensions() WHERE extension_name = ?", [name]
+        ).fetchall()
+        assert loaded == [(True,)]
+    finally:
+        con.close()
