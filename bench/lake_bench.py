@@ -212,13 +212,11 @@ def main(argv: list[str] | None = None) -> int:
             # two later versions of one article, as a refetch that found it changed would load them
             versioned = make_row(3, chunks, rng, now)
             for v in (1, 2):
-                _load(
-                    location,
-                    1,
-                    1,
-                    lambda _i, v=v: make_row(3, chunks, rng, now + timedelta(hours=v), v),
-                    f"v{v}",
-                )
+
+                def version(_i: int, v: int = v) -> Any:
+                    return make_row(3, chunks, rng, now + timedelta(hours=v), v)
+
+                _load(location, 1, 1, version, f"v{v}")
             article = warehouse.article_id(versioned.canonical_url)
             for name, sql in QUERIES.items():
                 med, rows = _timed_query(location, sql, {"id": article} if "$id" in sql else {}, args.repeat)
