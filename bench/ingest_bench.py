@@ -787,7 +787,9 @@ def describe_run(label: str, r: RunResult, n_urls: int, cores: int = 1) -> None:
 class BenchServer:
     """``kabar server start`` on a free port for a warehouse in ``tmp``; env for clients to use it."""
 
-    def __init__(self, tmp: Path, load_memory_limit: str | None = None) -> None:
+    def __init__(
+        self, tmp: Path, load_memory_limit: str | None = None, search_after_ingest: bool = True
+    ) -> None:
         tmp.mkdir(parents=True, exist_ok=True)
         self.warehouse = tmp / "b.ducklake"
         self.port = free_port()  # never attach to someone else's server on 4200
@@ -795,6 +797,8 @@ class BenchServer:
         self.env["KABAR_PREFECT_PORT"] = str(self.port)
         if load_memory_limit is not None:  # else the runs use Kabar's default cap
             self.env["KABAR_LOAD_MEMORY_LIMIT"] = load_memory_limit
+        if not search_after_ingest:
+            self.env["KABAR_SEARCH_AFTER_INGEST"] = "false"
         self.pid: int | None = None
         self.start_seconds = 0.0
         self.api_url: str | None = None
@@ -847,7 +851,7 @@ def rss_scale(
     tmp = Path(tempfile.mkdtemp(prefix="kabar-bench-rss-"))
     results: list[tuple[int, int, RunResult]] = []
     try:
-        with BenchServer(tmp / "server", args.load_memory_limit) as server:
+        with BenchServer(tmp / "server", args.load_memory_limit, not args.no_search_after_ingest) as server:
             print(
                 f"Prefect server start-up (not in any figure): {server.start_seconds:.1f} s; API {server.api_url}"
             )
@@ -956,6 +960,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--serve", action="store_true", help="serve the site until Ctrl-C and print its URLs")
     ap.add_argument("--keep", action="store_true", help="keep the temporary warehouse folder")
+    ap.add_argument(
+        "--no-search-after-ingest",
+        action="store_true",
+        help="KABAR_SEARCH_AFTER_INGEST=false for the runs (what the search-index rebuild costs)",
+    )
     ap.add_argument(
         "--rss-scale",
         default=None,
@@ -1079,7 +1088,7 @@ def main(argv: list[str] | None = None) -> int:
         overhead: PrefectOverhead | None = None
         overhead_error = ""
         try:
-            with BenchServer(tmp, args.load_memory_limit) as server:
+            with BenchServer(tmp, args.load_memory_limit, not args.no_search_after_ingest) as server:
                 warehouse = server.warehouse
                 print(
                     f"Prefect server start-up (not in the pipeline figures): {server.start_seconds:.1f} s; API {server.api_url}"

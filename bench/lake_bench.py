@@ -13,10 +13,11 @@ analyst queries at a million articles?  Figures are printed; this is not a test.
    attributions, dates and ledger rows), as a warehouse of that size would hold after months.
 3. **full**: the same ``--load`` articles (new URLs) load into the grown lake -> articles/s, and the
    ratio full / empty (target >= 0.9).
-4. **queries** at that size, each the median of ``--repeat`` on a fresh read-only connection
+4. the ``kabar search`` index rebuilt at that size (what an ingest that changed articles costs);
+5. **queries** at that size, each the median of ``--repeat`` on a fresh read-only connection
    (connect + query + close, as ``kabar sql`` runs it): articles per outlet per day over a year,
    agency counts, one article's versions (after updating it twice), count(*), source health.
-5. the lake's file count before and after ``warehouse.lakeops.compact`` (the daily maintenance)
+6. the lake's file count before and after ``warehouse.lakeops.compact`` (the daily maintenance)
    and how long that takes at this size.
 """
 
@@ -221,8 +222,26 @@ def main(argv: list[str] | None = None) -> int:
             for name, sql in QUERIES.items():
                 med, rows = _timed_query(location, sql, {"id": article} if "$id" in sql else {}, args.repeat)
                 show(f"query at {args.articles:,}: {name}", f"{med * 1000:,.0f} ms ({rows} rows)")
+            con = warehouse.connect(location, read_only=True)
+            try:
+                t0 = time.perf_counter()
+                indexed = warehouse.rebuild_search_index(con)
+                show(f"search index rebuild at {indexed:,} articles", f"{time.perf_counter() - t0:.1f} s")
+            finally:
+                con.close()
             with warehouse.open_warehouse(location) as con:
                 from warehouse.lakeops import compact, data_files, storage_bytes
+
+                files = con.execute(
+                    "SELECT (SELECT count(*) FROM __ducklake_metadata_kabar.ducklake_data_file), "
+                    "(SELECT count(*) FROM __ducklake_metadata_kabar.ducklake_delete_file), "
+                    "(SELECT count(*) FROM __ducklake_metadata_kabar.ducklake_snapshot)"
+                ).fetchone()
+                assert files is not None
+                show(
+                    "files and snapshots before compaction",
+                    f"{files[0]} data, {files[1]} delete, {files[2]} snapshots",
+                )
 
                 before = data_files(con)
                 t0 = time.perf_counter()

@@ -34,6 +34,7 @@ from kabar.fetchloop import BackgroundFetcher
 from kabar.pipeline import DiscoverOutcome, discover_documents, jobs_for_batch, resolve_specs, source_key
 from kabar.settings import Settings, load_settings
 from kabar.workers import ExtractionPool, Ticket, release_cycles
+from warehouse.connection import LOAD_THREADS
 
 T = TypeVar("T")
 
@@ -177,7 +178,9 @@ def ingest(
     if since is not None:
         params["max_age_days"] = settings.max_age_days
 
-    with warehouse.open_warehouse(settings.warehouse, memory_limit=settings.load_memory_limit) as con:
+    with warehouse.open_warehouse(
+        settings.warehouse, memory_limit=settings.load_memory_limit, threads=LOAD_THREADS
+    ) as con:
         params["duckdb_memory_limit"] = warehouse.current_memory_limit(con)  # as applied
         warehouse.start_run(
             con, run_id=run_id, flow_run_id=flow_run_id, flow_name="ingest", parameters=params

@@ -23,6 +23,7 @@ from extractors.sources import DEMO_SOURCES, load_sources
 from kabar.pipeline import page_job, spec_for_source_id
 from kabar.settings import load_settings
 from kabar.workers import ExtractionPool
+from warehouse.connection import LOAD_THREADS
 
 
 @task(name="reparse-batch", cache_policy=NO_CACHE)
@@ -53,7 +54,7 @@ def reparse(
     totals: Counter[str] = Counter()
     t0 = time.monotonic()
     memory_limit = load_settings().load_memory_limit  # KABAR_LOAD_MEMORY_LIMIT, as for ingest
-    with warehouse.open_warehouse(warehouse_path, memory_limit=memory_limit) as con:
+    with warehouse.open_warehouse(warehouse_path, memory_limit=memory_limit, threads=LOAD_THREADS) as con:
         warehouse.start_run(
             con,
             run_id=run_id,
