@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 import warehouse
 from extractors.errors import WarehouseError
 from extractors.models import AttributionRow
+from tests.warehouse.conftest import FETCHED
 
 
 def test_article_sources_view_lists_roles_in_order(con, make_article) -> None:
@@ -168,3 +169,33 @@ def test_kabar_search_and_the_daily_maintenance_keep_the_index_current(
     assert "search index up to date" in report_markdown(again)
     off = run_maintenance(db_path, 0, now=datetime.now(UTC))  # the library default leaves the index alone
     assert off.search_stale is None and "search index not checked" in report_markdown(off)
+
+
+def test_article_versions_lists_each_change_from_the_lakes_snapshots(con, make_article) -> None:
+    """A changed refetch is a new version; a refetch that changed nothing (only last_fetched_at) is not."""
+    first = make_article(1, title="Banjir", text="Air naik satu meter di Kampung Melayu. " * 4)
+    warehouse.load_batch(con, run_id="r1", articles=[first, make_article(2)], failures=[], fetches=[])
+    later = FETCHED + timedelta(hours=3)
+    warehouse.load_batch(
+        con, run_id="r2", articles=[make_article(1, title="Banjir", text=first.text, fetched_at=later)],
+        failures=[], fetches=[],
+    )  # fmt: skip
+    changed = make_article(1, title="Banjir meluas", text="Air naik dua meter di Kampung Melayu. " * 4)
+    warehouse.load_batch(con, run_id="r3", articles=[changed], failures=[], fetches=[])
+    aid = warehouse.article_id(first.canonical_url)
+    rows = con.execute(
+        "SELECT version, title, run_id, left(text, 20) FROM article_versions WHERE article_id = ? ORDER BY version",
+        [aid],
+    ).fetchall()
+    assert rows == [
+        (1, "Banjir", "r1", "Air naik satu meter "),
+        (2, "Banjir meluas", "r3", "Air naik dua meter d"),
+    ]
+    at = con.execute(
+        "SELECT version_at FROM article_versions WHERE article_id = ? ORDER BY version", [aid]
+    ).fetchall()
+    assert at[0][0] < at[1][0]
+    assert con.execute(
+        "SELECT count(*) FROM article_versions WHERE article_id = ?",
+        [warehouse.article_id(make_article(2).canonical_url)],
+    ).fetchone() == (1,)
