@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from load_bench import _chunks, loadavg, make_row  # noqa: E402
+from load_bench import _chunks, loadavg, make_row, print_results  # noqa: E402
 
 import warehouse  # noqa: E402
 from extractors.models import ArticleRef  # noqa: E402
@@ -257,12 +257,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"\nload avg at the end: {loadavg()}\n")
-    w0 = max(len(r[0]) for r in results)
-    w1 = max(len(r[1]) for r in results)
-    for name, value, target, ok in results:
-        verdict = "" if ok is None else ("PASS" if ok else "FAIL")
-        print(f"{name:<{w0}}  {value:<{w1}}  {target}  {verdict}")
+    print(f"\nload avg at the end: {loadavg()}")
+    print_results(results)
     return 0
 
 

@@ -226,6 +226,18 @@ def _rate_row(label: str, rows: int, secs: float, tot: dict[str, int], target: s
     return (label, _value(rate, secs, tot), target, rate >= ROWS_PER_S_TARGET if judged else None)
 
 
+def print_results(results: list[Row]) -> None:
+    """The figures as an aligned table: figure, value, target, verdict (n/a for report-only rows)."""
+    w0 = max(len(r[0]) for r in results)
+    w1 = max(len(r[1]) for r in results)
+    w2 = max(len(r[2]) for r in results)
+    print(f"\n{'figure':<{w0}}  {'value':<{w1}}  {'target':<{w2}}  verdict")
+    print(f"{'-' * w0}  {'-' * w1}  {'-' * w2}  -------")
+    for name, value, target, ok in results:
+        v = "n/a" if ok is None else ("PASS" if ok else "FAIL")
+        print(f"{name:<{w0}}  {value:<{w1}}  {target:<{w2}}  {v}")
+
+
 def loadavg() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -411,15 +423,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    w0 = max(len(r[0]) for r in results)
-    w1 = max(len(r[1]) for r in results)
-    w2 = max(len(r[2]) for r in results)
     print(f"\nload avg at the end: {loadavg()}")
-    print(f"\n{'figure':<{w0}}  {'value':<{w1}}  {'target':<{w2}}  verdict")
-    print(f"{'-' * w0}  {'-' * w1}  {'-' * w2}  -------")
-    for name, value, target, ok in results:
-        v = "n/a" if ok is None else ("PASS" if ok else "FAIL")
-        print(f"{name:<{w0}}  {value:<{w1}}  {target:<{w2}}  {v}")
+    print_results(results)
     return 0
 
 

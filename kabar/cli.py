@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="full-text search over article titles and leads (BM25)",
         description="Rank articles by BM25 over their title and first 1,500 characters (no stemming: "
         "Indonesian and English alike). Reads the index that ingest runs and the daily maintenance "
-        "build; --rebuild rebuilds it first (about a minute per 100,000 articles).",
+        "build; --rebuild rebuilds it first (about a minute per million articles).",
     )
     _add_warehouse(p)
     p.add_argument("query", help='words to look for, e.g. "banjir jakarta"')

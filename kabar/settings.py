@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     # data folder of a new PostgreSQL-catalog lake (KABAR_LAKE_DATA_PATH; read by warehouse.location)
     lake_data_path: str = ""
     snapshot_retention_days: int = 30  # days of lake snapshots kept (article_versions, sql --as-of)
-    # rebuild the `kabar search` index after an ingest that changed articles (about 0.5 s per 1,000
+    # rebuild the `kabar search` index after an ingest that changed articles (about a minute per million
     # articles in the warehouse); off: only the daily maintenance and `kabar search --rebuild` build it
     search_after_ingest: bool = True
     user_agent: str = DEFAULT_USER_AGENT
