@@ -15,8 +15,8 @@ class Settings(BaseSettings):
 
     # the DuckLake warehouse: a SQLite catalog file path, or postgres:CONNINFO (warehouse/location.py)
     warehouse: str = Field("kabar.ducklake", description="DuckLake warehouse (catalog path or postgres:...)")
-    # data folder of a new PostgreSQL-catalog lake (KABAR_LAKE_DATA_PATH; read by warehouse.location)
-    lake_data_path: str = ""
+    # (the data folder of a new PostgreSQL-catalog lake is KABAR_LAKE_DATA_PATH, read where the
+    # warehouse string is parsed: warehouse.location.parse_location)
     snapshot_retention_days: int = 30  # days of lake snapshots kept (article_versions, sql --as-of)
     # rebuild the `kabar search` index after an ingest that changed articles (about a minute per million
     # articles in the warehouse); off: only the daily maintenance and `kabar search --rebuild` build it
