@@ -199,3 +199,24 @@ def test_article_versions_lists_each_change_from_the_lakes_snapshots(con, make_a
         "SELECT count(*) FROM article_versions WHERE article_id = ?",
         [warehouse.article_id(make_article(2).canonical_url)],
     ).fetchone() == (1,)
+
+
+def test_maintenance_expiry_bounds_the_history(con, make_article) -> None:
+    """Snapshots older than the retention go: earlier versions leave article_versions, the current
+    row stays, and merging files keeps every row."""
+    from warehouse.lakeops import compact
+
+    warehouse.load_batch(con, run_id="r1", articles=[make_article(1)], failures=[], fetches=[])
+    warehouse.load_batch(
+        con, run_id="r2", articles=[make_article(1, text="Teks baru. " * 20)], failures=[], fetches=[]
+    )
+    assert [r[0] for r in con.execute("SELECT run_id FROM article_versions ORDER BY version").fetchall()] == [
+        "r1",
+        "r2",
+    ]
+    kept = compact(con, snapshot_retention_days=30, now=datetime.now(UTC))
+    assert kept.snapshots_expired == 0
+    later = compact(con, snapshot_retention_days=1, now=datetime.now(UTC) + timedelta(days=2))
+    assert later.snapshots_expired > 0
+    assert con.execute("SELECT version, run_id FROM article_versions").fetchall() == [(1, "r2")]
+    assert con.execute("SELECT count(*), min(left(text, 9)) FROM articles").fetchone() == (1, "Teks baru")
