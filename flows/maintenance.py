@@ -117,7 +117,9 @@ def run_maintenance(
         after = _table_counts(con)
         bytes_after = storage_bytes(con)
     return MaintenanceReport(
-        warehouse=str(warehouse_path),
+        warehouse=(
+            warehouse_path if isinstance(warehouse_path, wh.Location) else wh.parse_location(warehouse_path)
+        ).display,
         retention_days=retention_days,
         cutoff=cutoff,
         pruned_raw_pages=pruned,
