@@ -396,8 +396,11 @@ _INSERT_FETCHES_SQL = (
 )
 
 _RAW_COLUMNS = A.column_list(A.RAW_PAGES)
+# a lake DELETE costs a scan and its conflict bookkeeping even when nothing matches (17 ms a batch,
+# measured): first ask whether any of the batch's URLs has a stored page (most are fetched the first time)
+_RAW_STORED_SQL = "SELECT count(*) FROM raw_pages WHERE canonical_url IN (SELECT canonical_url FROM _kb_raw)"
+_DELETE_RAW_SQL = "DELETE FROM raw_pages WHERE canonical_url IN (SELECT canonical_url FROM _kb_raw)"
 _WRITE_RAW_SQL = (
-    "DELETE FROM raw_pages WHERE canonical_url IN (SELECT canonical_url FROM _kb_raw);\n"
     f"INSERT INTO raw_pages ({_RAW_COLUMNS}) SELECT "
     + _RAW_COLUMNS.replace(
         "source_id",
@@ -406,6 +409,8 @@ _WRITE_RAW_SQL = (
     )
     + " FROM _kb_raw r;"
 )
+# the same when every row knows its source (the usual case): no lookup in the ledger
+_WRITE_RAW_KNOWN_SQL = f"INSERT INTO raw_pages ({_RAW_COLUMNS}) SELECT {_RAW_COLUMNS} FROM _kb_raw"
 
 _INSERT_FAILURES_SQL = (
     f"INSERT INTO failures ({A.column_list(A.FAILURES)}) SELECT {A.column_list(A.FAILURES)} FROM _kb_failures"
@@ -564,6 +569,10 @@ def load_batch(
     failures_table = _failures_table(failures, run_id)
     flips_table = _flips_table(flips, fetched_keys)
 
+    raw_sql = _WRITE_RAW_SQL
+    if raw_table is not None and raw_table.column("source_id").null_count == 0:
+        raw_sql = _WRITE_RAW_KNOWN_SQL
+
     def body() -> dict[str, str]:
         # classified inside the transaction: after a lost commit race the retry sees the winner's rows
         status = _write_articles(con, batch, hashed, run_id, now) if hashed else {}
@@ -571,10 +580,14 @@ def load_batch(
             ("_kb_fetches", fetches_table, _INSERT_FETCHES_SQL, None),
             ("_kb_failures", failures_table, _INSERT_FAILURES_SQL, None),
             ("_kb_flips", flips_table, _FLIP_STATE_SQL, {"run_id": run_id}),
-            ("_kb_raw", raw_table, _WRITE_RAW_SQL, None),
+            ("_kb_raw", raw_table, raw_sql, None),
         ):
             if tbl is not None and tbl.num_rows:
                 with registered(con, {name: tbl}):
+                    if name == "_kb_raw":  # the latest page per URL replaces the stored one
+                        stored = con.execute(_RAW_STORED_SQL).fetchone()
+                        if stored and stored[0]:
+                            con.execute(_DELETE_RAW_SQL)
                     con.execute(sql, params)
         return status
 

@@ -315,6 +315,9 @@ def test_a_failing_batch_leaves_nothing_behind(con, make_article, make_ref, make
     warehouse.record_discovered(con, "r1", [make_ref(1)])
     # break the last statement of the transaction: everything before it must roll back
     monkeypatch.setattr("warehouse.load._WRITE_RAW_SQL", "INSERT INTO raw_pages SELECT * FROM no_such_table")
+    monkeypatch.setattr(
+        "warehouse.load._WRITE_RAW_KNOWN_SQL", "INSERT INTO raw_pages SELECT * FROM no_such_table"
+    )
     with pytest.raises(WarehouseError, match="rolled back"):
         warehouse.load_batch(
             con, run_id="r1", articles=[make_article(1)], failures=[], fetches=[make_fetch(1)]
