@@ -110,6 +110,8 @@ SELECT r.canonical_url, r.url, r.source_id, 'pending', $now, NULL, 0, NULL, NULL
 FROM _kb_new r
 """
 
+_NOTE_DISCOVERED_SQL = "UPDATE runs SET discovered = $n WHERE run_id = $run_id"
+
 # later discoveries may know what the first one did not (a sitemap date, a feed title)
 _BACKFILL_SQL = """
 UPDATE url_state SET
@@ -160,10 +162,7 @@ def record_discovered(
                     counts["failed_transient" if transient else "failed_permanent"] += 1
                 else:
                     counts["pending"] += 1
-            # the keys just read are the ones stored: insert the others without scanning the ledger again.
-            # (Two writers discovering the same new URL at once: on a SQLite catalog the later commit
-            # conflicts and retries; on PostgreSQL two inserts do not conflict, so two ingests of the
-            # same source must not run at once: each deployment runs one at a time.)
+            # the keys just read are the ones stored: insert the others without scanning the ledger again
             fresh = pc.invert(
                 pc.is_in(refs_table["canonical_url"], value_set=pa.array(list(known), pa.string()))
             )
@@ -171,6 +170,11 @@ def record_discovered(
                 con.execute(_INSERT_PENDING_SQL, {"now": datetime.now(UTC), "run_id": run_id})
             if known:
                 con.execute(_BACKFILL_SQL)
+            # The run's row records how many URLs it discovered. That update also makes two runs that
+            # discover at the same moment conflict (the lake checks conflicts per table, and an update
+            # deletes): the later one retries, sees the other's ledger rows and does not add the same
+            # URL twice. Inserts alone never conflict on a PostgreSQL catalog.
+            con.execute(_NOTE_DISCOVERED_SQL, {"run_id": run_id, "n": len(merged)})
         return known, counts
 
     known, counts = atomic(con, "record_discovered", body)
