@@ -47,6 +47,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 from benchsite import BenchSite, Page, load_pages  # noqa: E402
+from table import Row, print_table  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -696,23 +697,6 @@ def time_import(env: dict[str, str], module: str = "flows.ingest", repeats: int 
 # -- report ---------------------------------------------------------------------------------------
 def mb(n: int) -> str:
     return f"{n / 1e6:.0f} MB" if n else "n/a"
-
-
-def verdict(ok: bool | None) -> str:
-    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
-
-
-Row = tuple[str, str, str, bool | None]
-
-
-def print_table(rows: list[Row]) -> None:
-    w0 = max(len(r[0]) for r in rows)
-    w1 = max(len(r[1]) for r in rows)
-    w2 = max(len(r[2]) for r in rows)
-    print(f"\n{'figure':<{w0}}  {'value':>{w1}}  {'target':<{w2}}  verdict")
-    print(f"{'-' * w0}  {'-' * w1}  {'-' * w2}  -------")
-    for name, value, target, ok in rows:
-        print(f"{name:<{w0}}  {value:>{w1}}  {target:<{w2}}  {verdict(ok)}")
 
 
 def pss_by_quarter(r: RunResult) -> str:

@@ -40,7 +40,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from load_bench import _chunks, loadavg, make_row, print_results  # noqa: E402
+from load_bench import _chunks, loadavg, make_row  # noqa: E402
+from table import Row, print_table  # noqa: E402
 
 import warehouse  # noqa: E402
 from extractors.models import ArticleRef  # noqa: E402
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(17)
     chunks = _chunks(rng)
     now = datetime.now(UTC).replace(microsecond=0)
-    results: list[tuple[str, str, str, bool | None]] = []
+    results: list[Row] = []
 
     def show(name: str, value: str, target: str = "(report)", ok: bool | None = None) -> None:
         results.append((name, value, target, ok))
@@ -258,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\nload avg at the end: {loadavg()}")
-    print_results(results)
+    print_table(results, align_values="<")
     return 0
 
 

@@ -46,11 +46,13 @@ from pathlib import Path
 from typing import Any
 
 ROWS_PER_S_TARGET = 5000  # load_batch upsert path, article rows/s (issue 6)
-Row = tuple[str, str, str, bool | None]  # figure, value, target, verdict (None: report only)
 COUNT_MS_TARGET = 100.0  # `kabar sql`-style count(*) latency, ms (issue 6) ...
 COUNT_ROWS_FOR_TARGET = 100_000  # ... over at least this many articles
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from table import Row, print_table  # noqa: E402
 
 from extractors.models import (  # noqa: E402
     ArticleRow,
@@ -224,18 +226,6 @@ def _rate_row(label: str, rows: int, secs: float, tot: dict[str, int], target: s
     """A rows/s figure: judged against ROWS_PER_S_TARGET, or report-only when ``judged`` is false."""
     rate = rows / secs
     return (label, _value(rate, secs, tot), target, rate >= ROWS_PER_S_TARGET if judged else None)
-
-
-def print_results(results: list[Row]) -> None:
-    """The figures as an aligned table: figure, value, target, verdict (n/a for report-only rows)."""
-    w0 = max(len(r[0]) for r in results)
-    w1 = max(len(r[1]) for r in results)
-    w2 = max(len(r[2]) for r in results)
-    print(f"\n{'figure':<{w0}}  {'value':<{w1}}  {'target':<{w2}}  verdict")
-    print(f"{'-' * w0}  {'-' * w1}  {'-' * w2}  -------")
-    for name, value, target, ok in results:
-        v = "n/a" if ok is None else ("PASS" if ok else "FAIL")
-        print(f"{name:<{w0}}  {value:<{w1}}  {target:<{w2}}  {v}")
 
 
 def loadavg() -> str:
@@ -424,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\nload avg at the end: {loadavg()}")
-    print_results(results)
+    print_table(results, align_values="<")
     return 0
 
 
