@@ -151,7 +151,7 @@ def connect(
             raise WarehouseError(f"cannot open warehouse {location.display}: {exc}") from exc
         con.execute(f"USE {ALIAS}")
         con.execute("SET TimeZone = 'UTC'")
-        base = base_for(location, location.data_path or _stored_data_path(con))
+        base = base_for(location, _stored_data_path(con) or location.data_path)  # the catalog's record wins
         con.execute(f"SET VARIABLE {RAW_DIR_VARIABLE} = ?", [str(raw_dir_for(base))])
         con.execute(f"SET VARIABLE {SEARCH_FILE_VARIABLE} = ?", [str(search_file_for(base))])
         if not read_only:
