@@ -23,15 +23,17 @@ import duckdb
 
 from extractors.errors import WarehouseError
 from warehouse.location import (
+    RAW_DIR_VARIABLE,
+    SEARCH_FILE_VARIABLE,
     Location,
     base_for,
     parse_location,
     raw_dir_for,
     search_file_for,
+    sql_text,
     tmp_dir_for,
 )
 from warehouse.migrate import migrate
-from warehouse.rawstore import RAW_DIR_VARIABLE
 from warehouse.seeds import load_seeds
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,6 @@ META_BUSY_TIMEOUT_MS = 5000  # SQLite catalog: wait this long for a lock before 
 LOAD_THREADS = 1
 MIN_MEMORY_LIMIT_BYTES = 64 * 10**6  # 2x the smallest cap a 200-article load ran under (32MB; 24MB failed)
 _EXTENSIONS = {"ducklake": "ducklake", "sqlite": "sqlite_scanner", "postgres": "postgres_scanner"}
-SEARCH_FILE_VARIABLE = "kabar_search_file"
 
 
 def extension_path(name: str) -> Path:
@@ -77,15 +78,11 @@ def extension_path(name: str) -> Path:
     return path
 
 
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """``LOAD`` a shipped extension by path (nothing downloaded, nothing written under HOME)."""
     path = str(extension_path(name))
     try:
-        con.execute(f"LOAD {_sql_text(path)}")
+        con.execute(f"LOAD {sql_text(path)}")
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot load the {name} extension from {path}: {exc}") from exc
 
@@ -97,9 +94,9 @@ def attach_options(location: Location, *, read_only: bool, snapshot_time: dateti
         opts.append("READ_ONLY")
     elif location.kind == "sqlite" or location.data_path is not None:
         # used when the lake is created; an existing lake keeps the folder its catalog names
-        opts.append(f"DATA_PATH {_sql_text(str(location.default_data_path()) + '/')}")
+        opts.append(f"DATA_PATH {sql_text(str(location.default_data_path()) + '/')}")
     if snapshot_time is not None:
-        opts.append(f"SNAPSHOT_TIME {_sql_text(snapshot_time.isoformat())}")
+        opts.append(f"SNAPSHOT_TIME {sql_text(snapshot_time.isoformat())}")
     if location.kind == "sqlite":
         # WAL: a reader inside a transaction never blocks a writer (the default journal breaks it)
         opts += ["META_JOURNAL_MODE 'WAL'", f"META_BUSY_TIMEOUT {META_BUSY_TIMEOUT_MS}"]
@@ -108,10 +105,11 @@ def attach_options(location: Location, *, read_only: bool, snapshot_time: dateti
 
 def attach_sql(location: Location, *, read_only: bool, snapshot_time: datetime | None = None) -> str:
     options = attach_options(location, read_only=read_only, snapshot_time=snapshot_time)
-    return f"ATTACH {_sql_text(location.attach_uri)} AS {ALIAS}" + (f" ({options})" if options else "")
+    return f"ATTACH {sql_text(location.attach_uri)} AS {ALIAS}" + (f" ({options})" if options else "")
 
 
-def _stored_data_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+def stored_data_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The lake's data folder, as its catalog records it."""
     row = con.execute(
         f"SELECT value FROM __ducklake_metadata_{ALIAS}.ducklake_metadata WHERE key = 'data_path'"
     ).fetchone()
@@ -151,24 +149,15 @@ def connect(
             raise WarehouseError(f"cannot open warehouse {location.display}: {exc}") from exc
         con.execute(f"USE {ALIAS}")
         con.execute("SET TimeZone = 'UTC'")
-        base = base_for(location, _stored_data_path(con) or location.data_path)  # the catalog's record wins
+        base = base_for(location, stored_data_path(con) or location.data_path)  # the catalog's record wins
         con.execute(f"SET VARIABLE {RAW_DIR_VARIABLE} = ?", [str(raw_dir_for(base))])
         con.execute(f"SET VARIABLE {SEARCH_FILE_VARIABLE} = ?", [str(search_file_for(base))])
         if not read_only:
-            con.execute(f"SET temp_directory = {_sql_text(str(tmp_dir_for(base)))}")
+            con.execute(f"SET temp_directory = {sql_text(str(tmp_dir_for(base)))}")
     except BaseException:
         con.close()
         raise
     return con
-
-
-def side_path(con: duckdb.DuckDBPyConnection, variable: str) -> Path | None:
-    """A folder or file beside the lake that :func:`connect` recorded on ``con`` (None if not Kabar's)."""
-    try:
-        row = con.execute("SELECT getvariable(?)", [variable]).fetchone()
-    except duckdb.Error:
-        return None
-    return Path(str(row[0])) if row and row[0] else None
 
 
 def parse_memory_limit(value: str) -> str | None:
@@ -353,5 +342,5 @@ __all__ = [
     "parse_memory_limit",
     "query_readonly",
     "set_memory_limit",
-    "side_path",
+    "stored_data_path",
 ]

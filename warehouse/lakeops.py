@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 
 from warehouse.conflicts import retry_conflicts
-from warehouse.connection import ALIAS, side_path
-from warehouse.rawstore import RAW_DIR_VARIABLE
+from warehouse.connection import ALIAS, stored_data_path
+from warehouse.location import RAW_DIR_VARIABLE, side_path
 
 # files the cleanup deletes must have been unreferenced this long: a reader that started on an older
 # snapshot just before the expiry can still finish its query
@@ -67,17 +67,9 @@ def compact(con: duckdb.DuckDBPyConnection, *, snapshot_retention_days: int, now
     return CompactReport(expired, before, data_files(con), len(deleted))
 
 
-def data_path(con: duckdb.DuckDBPyConnection) -> Path | None:
-    """The lake's data folder, as its catalog records it."""
-    row = con.execute(
-        f"SELECT value FROM __ducklake_metadata_{ALIAS}.ducklake_metadata WHERE key = 'data_path'"
-    ).fetchone()
-    return Path(str(row[0])) if row and row[0] else None
-
-
 def storage_bytes(con: duckdb.DuckDBPyConnection) -> int:
     """Bytes on disk of the lake's data folder, its SQLite catalog (if local) and the raw-page packs."""
-    folders = [p for p in (data_path(con), side_path(con, RAW_DIR_VARIABLE)) if p is not None]
+    folders = [p for p in (stored_data_path(con), side_path(con, RAW_DIR_VARIABLE)) if p is not None]
     total = sum(f.stat().st_size for d in folders if d.is_dir() for f in d.rglob("*") if f.is_file())
     row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = ?", [ALIAS]).fetchone()
     catalog = str(row[0]) if row and row[0] else ""
@@ -87,4 +79,4 @@ def storage_bytes(con: duckdb.DuckDBPyConnection) -> int:
     return total
 
 
-__all__ = ["CLEANUP_GRACE", "CompactReport", "compact", "data_files", "data_path", "storage_bytes"]
+__all__ = ["CLEANUP_GRACE", "CompactReport", "compact", "data_files", "storage_bytes"]

@@ -19,7 +19,8 @@ import duckdb
 
 from extractors.errors import WarehouseError
 from warehouse.conflicts import atomic
-from warehouse.connection import ALIAS, _sql_text, open_warehouse
+from warehouse.connection import ALIAS, open_warehouse
+from warehouse.location import sql_text
 from warehouse.rawstore import raw_dir
 
 # every table a warehouse of 0005 holds, in load order (a fixed list: names never come from data)
@@ -80,7 +81,7 @@ def migrate_legacy(
                 f"the target warehouse already holds {row[0]} articles; migrate into a new one"
             )
         try:
-            con.execute(f"ATTACH {_sql_text(str(old))} AS {_OLD} (READ_ONLY)")
+            con.execute(f"ATTACH {sql_text(str(old))} AS {_OLD} (READ_ONLY)")
         except duckdb.Error as exc:
             raise WarehouseError(
                 f"cannot open {old} read-only (is a run of the old Kabar using it?): {exc}"

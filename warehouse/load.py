@@ -31,7 +31,7 @@ import pyarrow as pa
 from extractors.models import ArticleRow, FailureRow, FetchResult
 from extractors.urls import canonicalize_url as _canonicalize_url
 from warehouse import arrow as A
-from warehouse.conflicts import atomic, transaction
+from warehouse.conflicts import atomic
 from warehouse.connection import without_memory_cap_on_failure
 from warehouse.rawstore import RAW_COMPRESSION, compress_body, raw_dir, write_pack
 
@@ -539,6 +539,16 @@ def _write_articles(
     return status
 
 
+def _replace_raw_pages(con: duckdb.DuckDBPyConnection, raw_table: pa.Table) -> None:
+    """Inside the batch's transaction: the latest page per URL replaces the stored one."""
+    known_sources = raw_table.column("source_id").null_count == 0
+    with registered(con, {"_kb_raw": raw_table}):
+        stored = con.execute(_RAW_STORED_SQL).fetchone()
+        if stored and stored[0]:
+            con.execute(_DELETE_RAW_SQL)
+        con.execute(_WRITE_RAW_KNOWN_SQL if known_sources else _WRITE_RAW_SQL)
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -569,10 +579,6 @@ def load_batch(
     failures_table = _failures_table(failures, run_id)
     flips_table = _flips_table(flips, fetched_keys)
 
-    raw_sql = _WRITE_RAW_SQL
-    if raw_table is not None and raw_table.column("source_id").null_count == 0:
-        raw_sql = _WRITE_RAW_KNOWN_SQL
-
     def body() -> dict[str, str]:
         # classified inside the transaction: after a lost commit race the retry sees the winner's rows
         status = _write_articles(con, batch, hashed, run_id, now) if hashed else {}
@@ -580,15 +586,12 @@ def load_batch(
             ("_kb_fetches", fetches_table, _INSERT_FETCHES_SQL, None),
             ("_kb_failures", failures_table, _INSERT_FAILURES_SQL, None),
             ("_kb_flips", flips_table, _FLIP_STATE_SQL, {"run_id": run_id}),
-            ("_kb_raw", raw_table, raw_sql, None),
         ):
-            if tbl is not None and tbl.num_rows:
+            if tbl.num_rows:
                 with registered(con, {name: tbl}):
-                    if name == "_kb_raw":  # the latest page per URL replaces the stored one
-                        stored = con.execute(_RAW_STORED_SQL).fetchone()
-                        if stored and stored[0]:
-                            con.execute(_DELETE_RAW_SQL)
                     con.execute(sql, params)
+        if raw_table is not None and raw_table.num_rows:
+            _replace_raw_pages(con, raw_table)
         return status
 
     def write() -> dict[str, str]:
@@ -637,7 +640,6 @@ def _stats(
 
 __all__ = [
     "AD_HOC_SOURCE",
-    "transaction",
     "BatchStats",
     "article_id",
     "load_batch",

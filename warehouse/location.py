@@ -25,11 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import duckdb
+
 from extractors.errors import WarehouseError
 
 CatalogKind = Literal["sqlite", "postgres"]
 DATA_PATH_ENV = "KABAR_LAKE_DATA_PATH"
 LEGACY_SUFFIXES = (".duckdb", ".db")
+# the side paths warehouse.connect records on every connection it opens (DuckDB variables)
+RAW_DIR_VARIABLE = "kabar_raw_dir"
+SEARCH_FILE_VARIABLE = "kabar_search_file"
 _PG_PREFIXES = ("postgres:", "postgresql:", "ducklake:postgres:")
 _PASSWORD_RE = re.compile(r"(password\s*=\s*)(\S+)|(://[^:/@]+:)([^@]+)(@)", re.IGNORECASE)
 
@@ -98,6 +103,20 @@ def tmp_dir_for(base: Path) -> Path:
     return base.with_name(base.name + ".tmp")
 
 
+def sql_text(value: str) -> str:
+    """``value`` as a SQL string literal (for the statements that take no parameters: ATTACH, LOAD, SET)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def side_path(con: duckdb.DuckDBPyConnection, variable: str) -> Path | None:
+    """A folder or file beside the lake that ``warehouse.connect`` recorded on ``con`` (None if not Kabar's)."""
+    try:
+        row = con.execute("SELECT getvariable(?)", [variable]).fetchone()
+    except duckdb.Error:
+        return None
+    return Path(str(row[0])) if row and row[0] else None
+
+
 def is_legacy_path(value: str | Path) -> bool:
     """A single-file DuckDB warehouse of Kabar before the lake (``*.duckdb``)."""
     return str(value).lower().endswith(LEGACY_SUFFIXES)
@@ -140,6 +159,10 @@ def parse_location(value: str | Path, *, data_path: str | Path | None = None) ->
 
 __all__ = [
     "DATA_PATH_ENV",
+    "RAW_DIR_VARIABLE",
+    "SEARCH_FILE_VARIABLE",
+    "side_path",
+    "sql_text",
     "CatalogKind",
     "Location",
     "base_for",

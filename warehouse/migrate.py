@@ -49,9 +49,9 @@ _SCHEMA_VERSION_DDL = (
 )
 
 
-def _applied(con: duckdb.DuckDBPyConnection, *, create: bool = True) -> dict[int, str]:
-    if create:  # two processes creating a new lake at once: the loser retries and finds it there
-        retry_conflicts("create schema_version", lambda: con.execute(_SCHEMA_VERSION_DDL))
+def _applied(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    # two processes creating a new lake at once: the loser retries and finds the table there
+    retry_conflicts("create schema_version", lambda: con.execute(_SCHEMA_VERSION_DDL))
     rows = con.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall()
     return {int(v): str(n) for v, n in rows}
 
@@ -92,11 +92,9 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
             )
             return True
 
-        try:
-            if atomic(con, f"migration {m.name}", apply):
-                names.append(m.name)
-        except WarehouseError as exc:
-            raise WarehouseError(f"migration {m.name} failed and was rolled back: {exc}") from exc
+        # a failure raises WarehouseError("migration NNNN_… failed and was rolled back: …")
+        if atomic(con, f"migration {m.name}", apply):
+            names.append(m.name)
     return names
 
 

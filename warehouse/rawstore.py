@@ -35,6 +35,7 @@ import duckdb
 import pyarrow as pa
 
 from extractors.errors import WarehouseError
+from warehouse.location import RAW_DIR_VARIABLE, side_path
 
 RAW_COMPRESSION = "zstd"
 RAW_LEVEL = 1
@@ -42,7 +43,6 @@ RAW_LEVEL = 1
 # 4.65x smaller, against 1.12 ms and 4.23x for zlib level 1 (the codec of the first version).
 _ZSTD = pa.Codec("zstd", compression_level=RAW_LEVEL)
 SUFFIX = ".html.zst"
-RAW_DIR_VARIABLE = "kabar_raw_dir"  # set by warehouse.connect on every connection it opens
 # an unreferenced pack younger than this may belong to a writer whose transaction has not committed
 # yet (several processes write the lake at once): it is left for a later maintenance run
 ORPHAN_GRACE_SECONDS = 6 * 3600.0
@@ -68,11 +68,7 @@ def decompress_body(blob: bytes, compression: str | None, size: int | None = Non
 def raw_dir(con: duckdb.DuckDBPyConnection) -> Path | None:
     """The pack folder of the lake ``con`` is attached to (``warehouse.connect`` records it on the
     connection); None for a connection Kabar did not open (raw bodies then go to ``body_z``)."""
-    try:
-        row = con.execute("SELECT getvariable(?)", [RAW_DIR_VARIABLE]).fetchone()
-    except duckdb.Error:
-        return None
-    return Path(str(row[0])) if row and row[0] else None
+    return side_path(con, RAW_DIR_VARIABLE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,14 +17,8 @@ from pathlib import Path
 import duckdb
 
 from extractors.errors import WarehouseError
-from warehouse.connection import (
-    ALIAS,
-    SEARCH_FILE_VARIABLE,
-    _sql_text,
-    extension_path,
-    load_extension,
-    side_path,
-)
+from warehouse.connection import ALIAS, extension_path, load_extension
+from warehouse.location import SEARCH_FILE_VARIABLE, side_path, sql_text
 from warehouse.named import read_query
 
 LEAD_CHARS = 1500
@@ -70,7 +64,7 @@ def rebuild_search_index(con: duckdb.DuckDBPyConnection) -> int:
     building.unlink(missing_ok=True)
     if _attached(con, SEARCH_ALIAS):
         con.execute(f"DETACH {SEARCH_ALIAS}")
-    con.execute(f"ATTACH {_sql_text(str(building))} AS {_BUILD_ALIAS}")
+    con.execute(f"ATTACH {sql_text(str(building))} AS {_BUILD_ALIAS}")
     try:
         con.execute(
             f"CREATE TABLE {_BUILD_ALIAS}.search_docs AS "
@@ -101,7 +95,7 @@ def _attach_index(con: duckdb.DuckDBPyConnection) -> bool:
     if not path.is_file():
         return False
     try:
-        con.execute(f"ATTACH {_sql_text(str(path))} AS {SEARCH_ALIAS} (READ_ONLY)")
+        con.execute(f"ATTACH {sql_text(str(path))} AS {SEARCH_ALIAS} (READ_ONLY)")
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot open the search index {path}: {exc}") from exc
     return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -15,8 +14,8 @@ def one(cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     return row
 
 
-def read_one(path: Path | str, sql: str) -> tuple[Any, ...]:
-    """The one row ``sql`` returns from the warehouse at ``path``, read-only."""
+def read_one(path: Any, sql: str) -> tuple[Any, ...]:
+    """The one row ``sql`` returns from the warehouse at ``path`` (a path or a ``warehouse.Location``), read-only."""
     import warehouse
 
     con = warehouse.connect(path, read_only=True)

@@ -21,7 +21,7 @@ import warehouse
 import warehouse.conflicts as conflicts
 from extractors.models import ArticleRef
 from tests.support import postgres
-from tests.support.db import one
+from tests.support.db import read_one
 
 pytestmark = pytest.mark.slow
 
@@ -55,12 +55,17 @@ def _overlapping(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(conflicts, "transaction", meeting)
 
 
-def _both(work: Callable[[str], None]) -> None:
+def _both(lake: warehouse.Location, work: Callable[[Any, str], None]) -> None:
+    """``work(con, who)`` in two threads ("a", "b"), each on its own writer connection."""
     errors: list[BaseException] = []
 
     def run(who: str) -> None:
         try:
-            work(who)
+            con = warehouse.connect(lake)
+            try:
+                work(con, who)
+            finally:
+                con.close()
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -85,20 +90,12 @@ def test_two_runs_discovering_the_same_urls_at_once_record_each_once(
     _overlapping(monkeypatch)
     stats: dict[str, warehouse.DiscoverStats] = {}
 
-    def discover(who: str) -> None:
-        con = warehouse.connect(lake)
-        try:
-            stats[who] = warehouse.record_discovered(con, who, refs)
-        finally:
-            con.close()
+    def discover(con: Any, who: str) -> None:
+        stats[who] = warehouse.record_discovered(con, who, refs)
 
-    _both(discover)
-    con = warehouse.connect(lake, read_only=True)
-    try:
-        assert one(con.execute("SELECT count(*), count(DISTINCT canonical_url) FROM url_state")) == (20, 20)
-        assert one(con.execute("SELECT count(*) FROM runs WHERE discovered = 20")) == (2,)
-    finally:
-        con.close()
+    _both(lake, discover)
+    assert read_one(lake, "SELECT count(*), count(DISTINCT canonical_url) FROM url_state") == (20, 20)
+    assert read_one(lake, "SELECT count(*) FROM runs WHERE discovered = 20") == (2,)
     # one of them recorded the URLs, the other (after its retry) found them pending
     assert sorted((s.new, s.still_pending) for s in stats.values()) == [(0, 20), (20, 0)]
 
@@ -117,24 +114,16 @@ def test_two_loaders_of_the_same_new_articles_at_once_leave_one_row_each(
     _overlapping(monkeypatch)
     loaded: dict[str, Any] = {}
 
-    def load(who: str) -> None:
-        con = warehouse.connect(lake)
-        try:
-            rows = [
-                _article(i, title=f"Title {i} by {who}", fetched_at=datetime(2025, 3, 5, tzinfo=UTC))
-                for i in range(10)
-            ]
-            loaded[who] = warehouse.load_batch(con, run_id=who, articles=rows, failures=[], fetches=[])
-        finally:
-            con.close()
+    def load(con: Any, who: str) -> None:
+        rows = [
+            _article(i, title=f"Title {i} by {who}", fetched_at=datetime(2025, 3, 5, tzinfo=UTC))
+            for i in range(10)
+        ]
+        loaded[who] = warehouse.load_batch(con, run_id=who, articles=rows, failures=[], fetches=[])
 
-    _both(load)
-    con = warehouse.connect(lake, read_only=True)
-    try:
-        assert one(con.execute("SELECT count(*), count(DISTINCT canonical_url) FROM articles")) == (10, 10)
-        assert one(con.execute("SELECT count(*) FROM attributions")) == (20,)  # two per article, once
-        assert one(con.execute("SELECT count(*) FROM url_state WHERE status = 'done'")) == (10,)
-    finally:
-        con.close()
+    _both(lake, load)
+    assert read_one(lake, "SELECT count(*), count(DISTINCT canonical_url) FROM articles") == (10, 10)
+    assert read_one(lake, "SELECT count(*) FROM attributions") == (20,)  # two per article, once
+    assert read_one(lake, "SELECT count(*) FROM url_state WHERE status = 'done'") == (10,)
     # the loser re-ran its transaction after the winner's commit: it found the rows and replaced them
     assert sorted((s.new, s.updated) for s in loaded.values()) == [(0, 10), (10, 0)]
