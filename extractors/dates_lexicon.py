@@ -59,12 +59,30 @@ NUMBER_WORDS: dict[str, int] = {
 }  # fmt: skip
 
 # --- zones (rule 2: WITA before WIT) ----------------------------------------------------------------
+# Abbreviations newsrooms write after a time.  Fixed ones are offsets; "ET"/"PT"/... name a zone
+# whose offset depends on the date (EST or EDT), resolved on the day written.  Ambiguous ones are
+# read as the press that writes them in English does: IST India (+05:30), BST British Summer Time;
+# CST (US Central or China) is left out: a page writing it gets the source's zone.
 ZONE_OFFSETS: dict[str, int] = {  # minutes east of UTC
-    "WITA": 480, "WIT": 540, "WIB": 420, "SGT": 480, "MYT": 480, "PHT": 480,
-    "HKT": 480, "ICT": 420, "CET": 60, "CEST": 120, "EST": -300, "EDT": -240, "JST": 540, "KST": 540, "AEST": 600, "UTC": 0, "GMT": 0,
-    "Z": 0,
+    "WITA": 480, "WIT": 540, "WIB": 420, "SGT": 480, "MYT": 480, "PHT": 480, "HKT": 480, "ICT": 420,
+    "JST": 540, "KST": 540, "IST": 330, "PKT": 300, "AEST": 600, "AEDT": 660, "ACST": 570, "AWST": 480,
+    "NZST": 720, "NZDT": 780, "CET": 60, "CEST": 120, "MEZ": 60, "MESZ": 120, "EET": 120, "EEST": 180,
+    "WET": 0, "WEST": 60, "BST": 60, "MSK": 180, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420,
+    "MDT": -360, "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
+    "UTC": 0, "GMT": 0, "Z": 0,
 }  # fmt: skip
-ZONE_RE = r"(?:WITA|WIT|WIB|SGT|MYT|PHT|HKT|ICT|JST|KST|AEST|(?:GMT|UTC)(?:\s?[+-]\s?\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2})"
+ZONE_NAMES: dict[str, str] = {  # written without saying whether summer time applies
+    "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles",
+}  # fmt: skip
+ZONE_RE = (
+    r"(?:"
+    + "|".join(
+        sorted(
+            (z for z in (*ZONE_OFFSETS, *ZONE_NAMES) if z not in ("UTC", "GMT", "Z")), key=len, reverse=True
+        )
+    )
+    + r"|(?:GMT|UTC)(?:\s?[+-]\s?\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2})"
+)
 _ZONE_NUM = re.compile(r"^(?:GMT|UTC)?\s?([+-])\s?(\d{1,2})(?::?(\d{2}))?$")
 
 FUTURE_CUES = re.compile(
@@ -97,11 +115,16 @@ def weekday_number(token: str) -> int | None:
     return WEEKDAYS.get(t, WEEKDAY_ABBR.get(t))
 
 
-def zone_offset(token: str) -> timezone | None:
-    """A fixed offset for a written zone ("WIB", "SGT", "GMT+7", "+08:00"), or None."""
+def zone_offset(token: str, on: date | None = None) -> timezone | None:
+    """A fixed offset for a written zone ("WIB", "SGT", "GMT+7", "+08:00", "ET" on the day ``on``), or None."""
     t = token.strip().upper()
     if t in ZONE_OFFSETS:
         return timezone(timedelta(minutes=ZONE_OFFSETS[t]))
+    if t in ZONE_NAMES:
+        if on is None:
+            return None
+        offset = datetime(on.year, on.month, on.day, 12, tzinfo=zone(ZONE_NAMES[t])).utcoffset()
+        return timezone(offset) if offset is not None else None
     m = _ZONE_NUM.match(t)
     if not m:
         return None
@@ -144,6 +167,7 @@ __all__ = [
     "WEEKDAY_ABBR",
     "NUMBER_WORDS",
     "ZONE_OFFSETS",
+    "ZONE_NAMES",
     "ZONE_RE",
     "FUTURE_CUES",
     "MONTH_RE",

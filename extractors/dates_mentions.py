@@ -17,6 +17,7 @@ day-only (so "2 jam lalu" keeps day granularity).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -67,6 +68,8 @@ _DATED = re.compile(
   | (?P<d3>\d{{1,2}})/(?P<m3>\d{{1,2}})(?:/(?P<y3>\d{{4}}|\d{{2}}))?
   | (?P<d4>\d{{1,2}})-(?P<m4>\d{{1,2}})-(?P<y4>\d{{4}})
   | (?P<y5>\d{{4}})-(?P<m5>\d{{2}})-(?P<d5>\d{{2}})
+  | (?P<y6>\d{{4}})(?P<sep6>[/.])(?P<m6>\d{{1,2}})(?P=sep6)(?P<d6>\d{{1,2}})
+  | (?P<d7>\d{{1,2}})\.(?P<m7>\d{{1,2}})\.(?P<y7>\d{{4}})
 )
 (?![\w/]|[.,]\d)
 {_TIME}
@@ -182,7 +185,7 @@ _UNIT_WORDS = ("detik menit jam hari minggu pekan bulan tahun second seconds min
 _TRIGGER_RX = re.compile(
     r"(?<![^\W_])(?:"
     r"(?P<dd>\d(?=\d?(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+(?:" + _trie_regex(MONTHS) + r")(?![a-z])"
-    r"|\d?/\d|\d?-\d\d?-\d{4}|\d{3}-\d\d-\d\d))"
+    r"|\d?/\d|\d?-\d\d?-\d{4}|\d{3}-\d\d-\d\d|\d?\.\d\d?\.\d{4}|\d{3}/\d\d?/\d|\d{3}\.\d\d?\.\d))"
     r"|(?P<dr>\d(?=\d{0,2}\s+(?:" + _trie_regex(_UNIT_WORDS) + r")(?![a-z])))"
     r"|(?P<w>" + _trie_regex(_TRIGGERS) + r")(?![\w'\u2019]))"
 )
@@ -332,6 +335,12 @@ def _dated(ctx: _Ctx) -> Iterator[DateMention]:
             a, b = int(g("d4")), int(g("m4"))
             day, month = (b, a) if ctx.month_first else (a, b)
             year = int(g("y4"))
+        elif g("m6"):  # 2020/10/04, 2023.11.08: year first, then month (East Asian and ISO-like order)
+            numeric = True
+            day, month, year = int(g("d6")), int(g("m6")), int(g("y6"))
+        elif g("m7"):  # 08.11.2023: day first wherever dots separate a date (German, Dutch, Indonesian...)
+            numeric = True
+            day, month, year = int(g("d7")), int(g("m7")), int(g("y7"))
         else:
             day, month, year = int(g("d5")), int(g("m5")), int(g("y5"))
         if month is None or not 1 <= month <= 12 or not 1 <= day <= 31:
@@ -371,11 +380,14 @@ def _dated(ctx: _Ctx) -> Iterator[DateMention]:
         hm = _parse_time(tm) if tm is not None else None
         granularity: Granularity = "day"
         value = local_midnight(d, ctx.tz)
+        stated: datetime | None = None
         if hm is not None:
             granularity = "minute"
-            written = zone_offset(tm.group("zone")) if tm is not None and tm.group("zone") else None
+            written = zone_offset(tm.group("zone"), d) if tm is not None and tm.group("zone") else None
             if written is not None:
                 value = datetime.combine(d, time(hm[0], hm[1]), tzinfo=written).astimezone(ctx.tz)
+                if written.utcoffset(None) != timedelta(0):
+                    stated = datetime.combine(d, time(hm[0], hm[1]), tzinfo=written)
                 if written.utcoffset(None) != value.utcoffset():
                     flags.append("explicit_zone")
             else:
@@ -384,7 +396,7 @@ def _dated(ctx: _Ctx) -> Iterator[DateMention]:
             flags.append("updated")
         if d > ctx.ref_day + timedelta(days=7) and not future:
             flags.append("future_without_cue")
-        yield DateMention(text[start:end], start, end, value, granularity, kind, tuple(flags))
+        yield DateMention(text[start:end], start, end, value, granularity, kind, tuple(flags), stated)
 
 
 def _is_dateline(text: str, start: int, end: int) -> bool:
@@ -395,6 +407,35 @@ def _is_dateline(text: str, start: int, end: int) -> bool:
     if text.count("\n", 0, line_start) > 3:
         return False
     return bool(_DATELINE_PREFIX.match(text[line_start:start]) and _DATELINE_AFTER.match(text[end : end + 6]))
+
+
+# --- family 1b: Chinese, Japanese and Korean dates ---------------------------------------------
+_CJK_DATE = re.compile(
+    r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"
+    r"(?:\s*[(（][^)）\d]{1,3}[)）])?"  # the weekday: (木), (목)
+    r"(?:\s*(?P<ampm>午前|午後|上午|下午|오전|오후)?\s*(?P<hh>\d{1,2})\s*(?:[:：]|[時时시]\s*)(?P<mi>\d{1,2})(?:\s*[分분])?)?"
+)
+
+
+def _cjk(ctx: _Ctx) -> Iterator[DateMention]:
+    """``2023年11月2日``, ``２０２３年１１月２日 14:30``, ``2023년 11월 2일 오후 3시 20분`` (full-width digits too)."""
+    if "年" not in ctx.text and "년" not in ctx.text:
+        return
+    for m in _CJK_DATE.finditer(ctx.text):
+        year, month, day = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+        d = safe_date(year, month, day) if 1900 <= year <= 2100 else None
+        if d is None:
+            continue
+        value = local_midnight(d, ctx.tz)
+        gran: Granularity = "day"
+        if m.group("hh") is not None:
+            h, mi = int(m.group("hh")), int(m.group("mi"))
+            if m.group("ampm") in ("午後", "下午", "오후") and h < 12:
+                h += 12
+            if h <= 23 and mi <= 59:
+                value, gran = datetime.combine(d, time(h, mi), tzinfo=ctx.tz), "minute"
+        flags = ("future_without_cue",) if d > ctx.ref_day + timedelta(days=7) else ()
+        yield DateMention(m.group(0), m.start(), m.end(), value, gran, "absolute", flags)
 
 
 # --- family 2/5: months ---------------------------------------------------------------------------
@@ -591,13 +632,18 @@ def find_date_mentions(
         month_first=(language or "").startswith("en") and tz.startswith("America/"),
         triggers=_triggers(text),
     )
-    taken: list[tuple[int, int]] = []
+    # spans already taken, sorted and disjoint: a new mention overlaps one only if it overlaps its
+    # neighbour in start order (bisect, so date-dense megabytes stay linear-ish)
+    starts: list[int] = []
+    ends: list[int] = []
     out: list[DateMention] = []
-    for family in (_dated, _month_year, _weekdays, _month_alone, _relative):
+    for family in (_cjk, _dated, _month_year, _weekdays, _month_alone, _relative):
         for mention in family(ctx):
-            if any(mention.start < e and s < mention.end for s, e in taken):
+            i = bisect_left(starts, mention.start)
+            if (i > 0 and ends[i - 1] > mention.start) or (i < len(starts) and starts[i] < mention.end):
                 continue
-            taken.append((mention.start, mention.end))
+            starts.insert(i, mention.start)
+            ends.insert(i, mention.end)
             out.append(mention)
     out.sort(key=lambda x: x.start)
     return tuple(out)
@@ -612,7 +658,7 @@ def parse_date_phrase(raw: str, *, tz: str, reference: datetime | None = None) -
     ref = reference or datetime(2000, 1, 1, tzinfo=zi)
     ref = ref.replace(tzinfo=zi) if ref.tzinfo is None else ref.astimezone(zi)
     ctx = _Ctx(raw, zi, ref, ref.date(), True, False, _triggers(raw))
-    for mention in _dated(ctx):
+    for mention in (*_cjk(ctx), *_dated(ctx)):
         if reference is None and mention.kind == "day_month":
             continue
         return mention

@@ -15,8 +15,11 @@ from extractors.errors import ExtractionError
 from extractors.models import ExtractedText
 
 MIN_WORDS = 15  # below this, what trafilatura found is navigation or a stub, not an article
+# Chinese and Japanese write no spaces between words: their ideographs and kana count as half a
+# word each (a word there is one to three characters; two is the usual average)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _AUTHOR_SPLIT = re.compile(r"\s*;\s*")
-_HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]+))?", re.I)
 
 
 _OG_SITE_NAME = re.compile(
@@ -41,6 +44,22 @@ def html_language(html: bytes | str) -> str | None:
     head = html[:4096] if isinstance(html, bytes) else html[:4096].encode("utf-8", "replace")
     m = _HTML_LANG.search(head)
     return m.group(1).decode("ascii").lower() if m else None
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: whitespace-separated tokens, with each CJK ideograph or kana as half a word."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(text.split())
+    return len(_CJK.sub(" ", text).split()) + cjk // 2
+
+
+def html_region(html: bytes | str) -> str | None:
+    """The two-letter region of ``<html lang="en-GB">`` (``"gb"``), lower-cased, or None."""
+    head = html[:4096] if isinstance(html, bytes) else html[:4096].encode("utf-8", "replace")
+    m = _HTML_LANG.search(head)
+    region = m.group(2).decode("ascii").lower() if m and m.group(2) else ""
+    return region if len(region) == 2 and region.isalpha() else None
 
 
 def _warm() -> None:
@@ -159,7 +178,7 @@ def extract_page(html: bytes | str, *, url: str, with_date: bool = True, tree: A
     text = (getattr(doc, "text", None) or "").strip()
     if not text:
         raise ExtractionError("no main text found (empty extraction)", kind="no_main_text")
-    words = len(text.split())
+    words = word_count(text)
     if words < MIN_WORDS:
         raise ExtractionError(
             f"too little main text to be an article ({words} words, fewer than {MIN_WORDS}): {text[:80]!r}",
@@ -180,4 +199,12 @@ def extract_page(html: bytes | str, *, url: str, with_date: bool = True, tree: A
     )
 
 
-__all__ = ["extract_page", "html_language", "og_site_name", "page_date", "page_metadata", "parse_html"]
+__all__ = [
+    "extract_page",
+    "html_language",
+    "html_region",
+    "og_site_name",
+    "page_date",
+    "page_metadata",
+    "parse_html",
+]

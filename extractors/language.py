@@ -35,14 +35,4 @@ def guess_language(text: str) -> str | None:
     return None
 
 
-# the zone a source of unknown zone most likely writes in, by its language (Indonesia: WIB, the
-# zone of Jakarta and most newsrooms; WITA/WIT pages state their zone next to the time)
-_TZ_BY_LANGUAGE = {"id": "Asia/Jakarta", "ms": "Asia/Kuala_Lumpur"}
-
-
-def timezone_for_language(language: str | None) -> str:
-    """The IANA zone assumed for naive times of an article in ``language`` (``"UTC"`` if unknown)."""
-    return _TZ_BY_LANGUAGE.get((language or "").split("-")[0].lower(), "UTC")
-
-
-__all__ = ["guess_language", "timezone_for_language"]
+__all__ = ["guess_language"]

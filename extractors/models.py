@@ -17,7 +17,7 @@ Parser outputs (``Attribution``, ``DateMention``, ``PublishedDate``) live beside
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 DiscoveredVia = Literal["feed", "sitemap", "news_sitemap", "url"]
@@ -141,6 +141,9 @@ class ArticleRow:
     content_hash: str
     fetched_at: datetime
     final_url: str
+    published_local: str | None = None  # the time as the page states it (ISO with offset), or the bare day
+    published_date: date | None = None  # the calendar day in the source's own zone
+    published_granularity: str | None = None  # second | minute | day
     # child rows as plain tuples keyed to this article (built by normalise, loaded in bulk)
     attributions: tuple[AttributionRow, ...] = ()
     dates: tuple[DateRow, ...] = ()
@@ -157,9 +160,9 @@ class AttributionRow:
 
 @dataclass(frozen=True, slots=True)
 class DateRow:
-    kind: str  # published | mention
+    kind: str  # published | published_candidate | mention
     value: datetime | None
-    granularity: str  # minute | day | week | month | year
+    granularity: str  # second | minute | day | week | month | year
     span: str | None
     flags: tuple[str, ...] = ()
 

@@ -25,11 +25,13 @@ from extractors.dates import (
     find_date_mentions,
     resolve_published,
 )
+from extractors.dates_visible import DateLine, find_date_line
 from extractors.errors import KabarError
-from extractors.extract import extract_page, page_date, parse_html
-from extractors.language import guess_language, timezone_for_language
+from extractors.extract import extract_page, html_region, page_date, parse_html
+from extractors.language import guess_language
 from extractors.models import ArticleRow, AttributionRow, DateRow, FailureRow
 from extractors.urls import canonicalize_url
+from extractors.zones import default_timezone
 
 _ROLE_FIELDS = (
     ("agencies", "agency"),
@@ -82,6 +84,7 @@ def parse_text(
     extracted_date: str | Callable[[], str | None] | None = None,
     feed_date: datetime | None = None,
     known_published: PublishedDate | None = None,
+    date_line: DateLine | None = None,
 ) -> ParsedText:
     """Attribution, publication date and dates named in the text, for one article.
 
@@ -97,6 +100,7 @@ def parse_text(
         extracted_date=extracted_date,
         text=text,
         language=language,
+        date_line=date_line,
     )
     reference = published.value if published is not None else fetched_at
     mentions = find_date_mentions(text, reference=reference, tz=tz, language=language)
@@ -149,6 +153,17 @@ def _date_rows(parsed: ParsedText) -> tuple[DateRow, ...]:
     if parsed.published is not None:
         p = parsed.published
         rows.append(DateRow("published", p.value, p.granularity, p.raw, (f"source:{p.source}", *p.flags)))
+        # every other statement the resolver weighed, and how it used it (agrees / other / rejected)
+        for c in p.candidates[1:]:
+            rows.append(
+                DateRow(
+                    "published_candidate",
+                    c.value,
+                    c.granularity,
+                    c.raw,
+                    (f"source:{c.source}", c.status, *c.flags),
+                )
+            )
     for m in parsed.mentions:
         rows.append(DateRow("mention", m.value, m.granularity, m.text, (f"kind:{m.kind}", *m.flags)))
     return tuple(rows)
@@ -183,11 +198,12 @@ def build_article(job: PageJob) -> ArticleRow:
         url=job.final_url or job.url,
         outlet=job.outlet or extracted.sitename,
         language=language,
-        tz=job.timezone or timezone_for_language(language),
+        tz=job.timezone or default_timezone(language=language, url=job.url, region=html_region(html)),
         fetched_at=job.fetched_at,
         date_candidates=candidates,
         extracted_date=lambda: page_date(tree, url=extracted.canonical_url or job.final_url or job.url),
         feed_date=job.feed_published,
+        date_line=find_date_line(html),
     )
     canonical = job.canonical_url
     if extracted.canonical_url:
@@ -210,6 +226,7 @@ def build_article(job: PageJob) -> ArticleRow:
         "authors": extracted.authors,
         "language": language,
         "published": published.value.isoformat() if published else None,
+        "published_local": published.local_iso if published else None,
         "published_source": published.source if published else None,
         "outlet": outlet,
         "dateline": a.dateline_place,
@@ -230,6 +247,9 @@ def build_article(job: PageJob) -> ArticleRow:
         published_at=published.value if published else None,
         published_at_source=published.source if published else None,
         published_flags=published.flags if published else (),
+        published_local=published.local_iso if published else None,
+        published_date=published.day if published else None,
+        published_granularity=published.granularity if published else None,
         dateline_place=a.dateline_place,
         content_hash=_content_hash(payload),
         fetched_at=job.fetched_at,

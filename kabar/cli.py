@@ -189,16 +189,26 @@ def build_parser() -> argparse.ArgumentParser:
         "parse",
         help="parse one article (stdin) or JSON lines: attribution and dates",
         description="Read one article text (or HTML with --html) on stdin and print one JSON object "
-        "with the attribution label fields, published_at and the dates named in the text. With --jsonl, "
-        'read lines {"id","url","text"|"html","published"?} and write one JSON line per input.',
+        "with the attribution label fields, the publication date (published_at: the instant in the "
+        "source's zone; published_local: the time as the page states it, with its offset; "
+        "published_date: the calendar day in the source's own zone; published_granularity: "
+        "second, minute or day) and the dates named in the text. With --jsonl, read lines "
+        '{"id","url","text"|"html","published"?,"fetched_at"?} and write one JSON line per input.',
     )
     p.add_argument("--html", action="store_true", help="stdin is HTML: extract the main text first")
     p.add_argument("--url", help="the article's URL (outlet, CNA-style decisions, URL dates)")
     p.add_argument("--published", metavar="ISO", help="publication time (reference for relative dates)")
+    p.add_argument(
+        "--fetched-at",
+        metavar="ISO",
+        help="when the page was fetched (default: now): later dates are rejected, '3 hours ago' counts from it",
+    )
     p.add_argument("--outlet", help="publishing outlet, if known")
     p.add_argument("--language", help="language code (id, en, ...)")
     p.add_argument(
-        "--tz", help="the source's IANA time zone (default: from the URL's source, or by language)"
+        "--tz",
+        help="the source's IANA time zone (default: the URL's configured source, else its country "
+        "domain or <html lang> region, else its language, else UTC)",
     )
     p.add_argument("--jsonl", action="store_true", help="JSON lines in, JSON lines out")
 

@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 
 from extractors.attribution import to_label_dict
 from extractors.dates import PublishedDate, find_date_candidates
+from extractors.dates_visible import find_date_line
 from extractors.errors import KabarError
-from extractors.language import guess_language, timezone_for_language
+from extractors.language import guess_language
 from extractors.models import SourceSpec
 from extractors.normalise import page_reporters, parse_text
 from extractors.sources import load_sources
 from extractors.urls import url_host
+from extractors.zones import default_timezone
 
 
 @lru_cache(maxsize=1)
@@ -66,30 +68,23 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
         or (getattr(d, "language", None) if d else None)
         or (source.language if source else None)
     )
-    tz = (
-        (getattr(d, "tz", None) if d else None)
-        or (source.timezone if source else None)
-        or timezone_for_language(language)
-    )
+    configured_tz = (getattr(d, "tz", None) if d else None) or (source.timezone if source else None)
     outlet = (
         rec.get("outlet")
         or (getattr(d, "outlet", None) if d else None)
         or (source.outlet_name if source else None)
     )
-    now = datetime.now(UTC)
-    try:
-        given = _parse_iso(rec.get("published") or (getattr(d, "published", None) if d else None), tz)
-    except ValueError as exc:
-        return {"id": rid, "error": f"invalid published value: {exc}"}
     candidates: tuple[tuple[str, str], ...] = ()
     extracted_date = None
     html = rec.get("html")
     text = rec.get("text")
     title = None
+    region = None
+    date_line = None
     extracted_authors: tuple[str, ...] = ()
     try:
         if html is not None and text is None:
-            from extractors.extract import extract_page
+            from extractors.extract import extract_page, html_region
 
             extracted = extract_page(html, url=url or "http://localhost/")
             text = extracted.text
@@ -98,22 +93,28 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
             extracted_authors = extracted.authors
             outlet = outlet or extracted.sitename
             language = language or extracted.language
+            region = html_region(html)
             candidates = find_date_candidates(html)
+            date_line = find_date_line(html)
         if text is None:
             return {"id": rid, "error": "record has neither text nor html"}
-        if not language:
-            language = guess_language(text)
-            if not (getattr(d, "tz", None) if d else None) and not source:
-                tz = timezone_for_language(language)
-                if given is not None and given.tzinfo is None:
-                    given = given.replace(tzinfo=ZoneInfo(tz))
+        language = language or guess_language(text)
+        tz = configured_tz or default_timezone(language=language, url=url, region=region)
+        try:
+            given = _parse_iso(rec.get("published") or (getattr(d, "published", None) if d else None), tz)
+            fetched = _parse_iso(rec.get("fetched_at") or (getattr(d, "fetched_at", None) if d else None), tz)
+        except ValueError as exc:
+            return {"id": rid, "error": f"invalid published or fetched_at value: {exc}"}
+        now = fetched or datetime.now(UTC)
         known = None
         if given is not None:
+            raw_given = str(rec.get("published") or getattr(d, "published", ""))
             known = PublishedDate(
                 value=given.astimezone(ZoneInfo(tz)),
                 source="given",
-                granularity="minute",
-                raw=str(rec.get("published") or getattr(d, "published", "")),
+                granularity="second" if len(raw_given) > 16 else ("minute" if len(raw_given) > 10 else "day"),
+                raw=raw_given,
+                stated=given if given.utcoffset() else None,
             )
         parsed = parse_text(
             text,
@@ -125,6 +126,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
             date_candidates=candidates,
             extracted_date=extracted_date,
             known_published=known,
+            date_line=date_line,
         )
     except KabarError as exc:
         return {"id": rid, "error": str(exc)}
@@ -138,7 +140,12 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
     if title:
         out["title"] = title
     out["published_at"] = published.value.isoformat() if published else None
+    out["published_local"] = published.local_iso if published else None
+    out["published_date"] = published.day.isoformat() if published else None
+    out["published_granularity"] = published.granularity if published else None
     out["published_at_source"] = published.source if published else None
+    out["published_agreed"] = list(published.agreed) if published else []
+    out["published_flags"] = list(published.flags) if published else []
     out["dates"] = [
         {
             "text": m.text,

@@ -89,7 +89,7 @@ def adhoc_spec(
         urls=tuple(urls),
         language="",  # unknown: the page, the feed or the text says (extractors.normalise.build_article)
         country="",
-        timezone="",  # unknown: by the article's language (extractors.language.timezone_for_language)
+        timezone="",  # unknown: by the page's country domain or language (extractors.zones)
         outlet="",
     )
 

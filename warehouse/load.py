@@ -69,7 +69,8 @@ def parse_hash(row: ArticleRow) -> str:
     """Fingerprint of everything the parsers produced (not the text: that is ``content_hash``).
 
     Stored in ``articles.parse_hash``: the payload's shape and ``repr`` must not change, or every
-    stored row reads as *updated* once.  (List comprehensions, not generators: this runs per row.)"""
+    stored row reads as *updated* once (migration 0007 added ``published_local``/``granularity``:
+    that once is the ``kabar reparse`` that fills them).  (List comprehensions, not generators: this runs per row.)"""
     published = row.published_at
     payload = (
         row.source_id,
@@ -80,6 +81,8 @@ def parse_hash(row: ArticleRow) -> str:
         None if published is None else published.timestamp(),
         row.published_at_source,
         tuple(row.published_flags),
+        row.published_local,
+        row.published_granularity,
         row.dateline_place,
         tuple([(a.role, a.name, a.canonical, a.evidence) for a in row.attributions]),
         tuple(
@@ -154,6 +157,9 @@ def _articles_table(
         "published_at": [A.utc(r.published_at, "published_at", r.url) for r in arts],
         "published_at_source": [r.published_at_source for r in arts],
         "published_flags": [r.published_flags for r in arts],
+        "published_local": [r.published_local for r in arts],
+        "published_date": [r.published_date for r in arts],
+        "published_granularity": [r.published_granularity for r in arts],
         "dateline_place": [r.dateline_place for r in arts],
         "content_hash": [r.content_hash for r in arts],
         "parse_hash": [phash for _, _, phash in rows],

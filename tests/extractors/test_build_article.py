@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from extractors.language import timezone_for_language
+from extractors.extract import word_count
 from extractors.normalise import PageJob, build_article
+from extractors.zones import default_timezone
 
 ID_TEXT = (
     "Pemerintah kota mengatakan bahwa jalan baru di wilayah timur akan dibuka untuk warga pada "
@@ -76,9 +77,27 @@ def test_language_and_zone_precedence(
     assert row.published_at == published
 
 
-def test_timezone_for_language():
-    assert timezone_for_language("id") == "Asia/Jakarta"
-    assert timezone_for_language("id-ID") == "Asia/Jakarta"
-    assert timezone_for_language("ms") == "Asia/Kuala_Lumpur"
-    assert timezone_for_language("en") == "UTC"
-    assert timezone_for_language(None) == "UTC"
+def test_default_timezone_most_specific_first():
+    # a country domain, then the region of <html lang>, then a language spoken in one zone, then UTC
+    assert default_timezone(language="en", url="https://www.mirror.co.uk/news/x") == "Europe/London"
+    assert default_timezone(language="en", url="https://www.abc.net.au/news/x") == "Australia/Sydney"
+    assert default_timezone(language="de", url="https://www.kleinezeitung.at/x") == "Europe/Vienna"
+    assert default_timezone(language="en", url="https://www.kompas.id/baca/x") == "Asia/Jakarta"
+    assert default_timezone(language="en-GB", url="https://example.com/x") == "Europe/London"
+    assert default_timezone(language="en", url="https://example.com/x", region="in") == "Asia/Kolkata"
+    assert default_timezone(language="id", url="https://example.com/x") == "Asia/Jakarta"
+    assert default_timezone(language="id-ID") == "Asia/Jakarta"
+    assert default_timezone(language="ms") == "Asia/Kuala_Lumpur"
+    assert default_timezone(language="ja", url="https://www.nikkei.com/x") == "Asia/Tokyo"
+    # English, Spanish and Arabic are written in too many zones to imply one; IPs name no country
+    assert default_timezone(language="en", url="https://example.com/x") == "UTC"
+    assert default_timezone(language="es") == "UTC"
+    assert default_timezone(language=None, url="http://127.0.0.1:8000/x") == "UTC"
+    assert default_timezone(language=None) == "UTC"
+
+
+def test_word_count_counts_cjk_characters_as_half_words():
+    assert word_count("three plain words") == 3
+    # 15 kanji/kana -> 7 words, plus the tokens left between them: "13", "、" and "5"
+    assert word_count("気象庁は13日、日向灘で震度5弱の地震") == 10
+    assert word_count("한국 대통령은 3일 밤 담화를") == 5  # Korean writes spaces between words

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from extractors.dates import find_date_candidates, resolve_published
@@ -33,7 +33,7 @@ def test_kompas_utc_meta_converted_to_wib() -> None:
     pub = resolve_published(cands, tz="Asia/Jakarta", fetched_at=FETCHED)
     assert pub is not None
     assert pub.value == datetime(2024, 11, 12, 21, 34, 19, tzinfo=WIB)
-    assert (pub.source, pub.granularity, pub.flags) == ("meta", "minute", ())
+    assert (pub.source, pub.granularity, pub.flags) == ("meta", "second", ())
     assert pub.value.tzinfo == WIB
 
 
@@ -60,11 +60,18 @@ def test_detik_hyphen_false_z_alone_read_as_local_and_flagged() -> None:
 
 def test_false_z_meta_detected_against_json_ld_graph() -> None:
     cands = find_date_candidates(FALSE_Z_HEAD)
-    assert cands == (("meta", "2023-11-02T20:59:53Z"), ("json_ld", "2023-11-02T20:59:53+07:00"))
+    assert cands == (("json_ld", "2023-11-02T20:59:53+07:00"), ("meta", "2023-11-02T20:59:53Z"))
     pub = resolve_published(cands, tz="Asia/Jakarta", fetched_at=FETCHED)
     assert pub is not None and pub.source == "json_ld"
     assert pub.value == datetime(2023, 11, 2, 20, 59, 53, tzinfo=WIB)
-    assert "false_utc_suspected" in pub.flags
+    assert pub.local_iso == "2023-11-02T20:59:53+07:00"
+    # the meta value is read in the offset its JSON-LD twin wrote, says so, and then agrees
+    assert pub.agreed == ("meta",)
+    meta = pub.candidates[1]
+    assert (meta.source, meta.status, meta.value) == ("meta", "agrees", pub.value)
+    assert "false_utc_suspected" in meta.flags
+    alone = resolve_published(cands[1:], tz="Asia/Jakarta", fetched_at=FETCHED)
+    assert alone is not None and alone.value == datetime(2023, 11, 2, 20, 59, 53, tzinfo=UTC)
 
 
 def test_day_only_url_date() -> None:
@@ -169,15 +176,117 @@ def test_candidate_order_and_itemprop() -> None:
 <script type="application/ld+json">[{"@type":"WebPage","datePublished":"2020-01-01"},
 {"@type":"NewsArticle","datePublished":"2024-11-12T09:00+07:00"}]</script>
 <script type="application/ld+json">{"broken": "json", "datePublished": "2024-11-12T08:59:00+07:00",}</script>"""
+    # the page's own article first, then the meta tags, then JSON-LD of other objects (a WebPage;
+    # a block that is not valid JSON)
     assert find_date_candidates(head) == (
         ("json_ld", "2024-11-12T09:00+07:00"),
-        ("json_ld", "2020-01-01"),
-        ("json_ld", "2024-11-12T08:59:00+07:00"),
         ("meta", "2024-11-12T09:00:00+07:00"),
         ("meta", "2024-11-01"),
+        ("json_ld", "2020-01-01"),
+        ("json_ld", "2024-11-12T08:59:00+07:00"),
     )
 
 
 def test_nothing_found() -> None:
     assert find_date_candidates("<html><head></head><body>no dates</body></html>") == ()
     assert resolve_published((), tz="Asia/Jakarta", fetched_at=FETCHED) is None
+
+
+# --- the day as the source states it (issue 18) ------------------------------------------------------
+def test_new_york_evening_keeps_its_day() -> None:
+    """8 November 2023, 20:28 in New York is 01:28 UTC on the 9th: the day users group by is the 8th."""
+    pub = resolve_published([("meta", "2023-11-08T20:28:00-05:00")], tz="UTC", fetched_at=FETCHED)
+    assert pub is not None
+    assert pub.value == datetime(2023, 11, 9, 1, 28, tzinfo=UTC)
+    assert (pub.local_iso, pub.day.isoformat(), pub.granularity) == (
+        "2023-11-08T20:28:00-05:00",
+        "2023-11-08",
+        "second",
+    )
+    minute = resolve_published([("meta", "2023-11-08T20:28-05:00")], tz="UTC", fetched_at=FETCHED)
+    assert minute is not None and (minute.local_iso, minute.granularity) == (
+        "2023-11-08T20:28-05:00",
+        "minute",
+    )
+
+
+def test_utc_value_takes_the_offset_a_twin_states() -> None:
+    """Meta in UTC, JSON-LD of the same instant in +09:00: the local day is Tokyo's."""
+    cands = [("meta", "2025-01-13T16:28:54+00:00"), ("json_ld", "2025-01-14T01:28:54+09:00")]
+    pub = resolve_published(cands, tz="UTC", fetched_at=datetime(2025, 1, 14, tzinfo=UTC))
+    assert pub is not None and pub.source == "meta"
+    assert (pub.local_iso, pub.day.isoformat(), pub.agreed) == (
+        "2025-01-14T01:28:54+09:00",
+        "2025-01-14",
+        ("json_ld",),
+    )
+
+
+def test_utc_value_alone_is_shown_in_the_source_zone() -> None:
+    pub = resolve_published([("meta", "2024-11-12T18:30:00Z")], tz="Asia/Jakarta", fetched_at=FETCHED)
+    assert pub is not None and (pub.local_iso, pub.day.isoformat()) == (
+        "2024-11-13T01:30:00+07:00",
+        "2024-11-13",
+    )
+
+
+def test_day_only_value_with_offset_stays_that_day() -> None:
+    pub = resolve_published([("meta", "2024-10-16T00:00:00+08:00")], tz="UTC", fetched_at=FETCHED)
+    assert pub is not None
+    assert (pub.granularity, pub.local_iso, pub.day.isoformat()) == ("day", "2024-10-16", "2024-10-16")
+    assert pub.value == datetime(2024, 10, 16, tzinfo=ZoneInfo("Asia/Taipei"))
+
+
+def test_meta_key_spellings_are_one_key() -> None:
+    for key in ("article:published:time", "article.published_time", "article_published_time"):
+        head = f'<meta property="{key}" content="2024-10-23T15:48:15+00:00">'
+        assert find_date_candidates(head) == (("meta", "2024-10-23T15:48:15+00:00"),), key
+
+
+LIVE_BLOG_HEAD = """<meta property="article:published_time" content="2024-08-05T19:49:50Z">
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "LiveBlogPosting",
+"headline": "Live", "datePublished": "2024-08-04T13:23:00Z", "dateModified": "2024-08-05T19:49:50Z",
+"liveBlogUpdate": [{"@type": "BlogPosting", "datePublished": "2024-08-05T21:00:18+01:00"},
+{"@type": "BlogPosting", "datePublished": "2024-08-05T20:42:30+01:00"}]}</script>"""
+
+
+def test_published_value_equal_to_the_articles_modified_time_is_not_the_publication() -> None:
+    cands = find_date_candidates(LIVE_BLOG_HEAD)
+    assert cands[0] == ("json_ld", "2024-08-04T13:23:00Z")
+    assert cands[-1] == ("modified", "2024-08-05T19:49:50Z")
+    fetched = datetime(2024, 8, 5, 22, tzinfo=UTC)
+    # even when the og tag comes first, it loses: it is the live blog's modification time
+    reordered = [cands[1], cands[0], *cands[2:]]
+    pub = resolve_published(reordered, tz="Europe/London", fetched_at=fetched)
+    assert pub is not None and pub.value == datetime(2024, 8, 4, 13, 23, tzinfo=UTC)
+    og = next(c for c in pub.candidates if c.raw == "2024-08-05T19:49:50Z")
+    assert "equals_modified" in og.flags and og.status == "other"
+
+
+def test_article_modified_equal_to_published_is_no_evidence() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2026-04-19T19:45:44+02:00",'
+        ' "dateModified": "2026-04-19T19:45:44+02:00"}</script>'
+    )
+    assert find_date_candidates(head) == (("json_ld", "2026-04-19T19:45:44+02:00"),)
+
+
+def test_naive_value_is_its_aware_twin_without_the_offset() -> None:
+    cands = [("meta", "2023-06-26T12:00:29.055"), ("json_ld", "2023-06-26T12:00:29.055Z")]
+    pub = resolve_published(cands, tz="America/New_York", fetched_at=datetime(2023, 6, 27, tzinfo=UTC))
+    assert pub is not None and pub.value == datetime(2023, 6, 26, 12, 0, 29, tzinfo=UTC)
+    assert "naive_twin" in pub.flags and "naive_assumed_local" not in pub.flags
+
+
+def test_candidates_record_how_each_was_used() -> None:
+    url = "https://example.id/berita/2024/11/12/judul"
+    cands = [
+        ("json_ld", "2024-11-12T09:00:00+07:00"),
+        ("meta", "2024-11-20T10:00:00+07:00"),
+        ("meta", "2024-10-01"),
+    ]
+    pub = resolve_published(cands, tz="Asia/Jakarta", fetched_at=FETCHED, url=url)
+    assert pub is not None
+    statuses = [(c.source, c.status) for c in pub.candidates]
+    assert statuses == [("json_ld", "chosen"), ("meta", "rejected"), ("meta", "other"), ("url", "agrees")]
+    assert pub.agreed == ("url",)

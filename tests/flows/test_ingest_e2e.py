@@ -83,13 +83,13 @@ def test_articles_match_the_human_expectations(demo_runs):
             url = base + path
             row = one(
                 con.execute(
-                    "SELECT title, outlet, language, published_at, dateline_place, article_id FROM articles "
-                    "WHERE url = ? OR canonical_url = ?",
+                    "SELECT title, outlet, language, published_at, dateline_place, article_id, published_date, "
+                    "published_granularity FROM articles WHERE url = ? OR canonical_url = ?",
                     [url, url],
                 )
             )
             assert row is not None, f"{path} not loaded"
-            title, outlet, language, published_at, dateline, article_id = row
+            title, outlet, language, published_at, dateline, article_id, published_date, granularity = row
             if exp.get("title"):
                 assert title == exp["title"], path
             if exp.get("outlet"):
@@ -103,8 +103,13 @@ def test_articles_match_the_human_expectations(demo_runs):
                     assert published_at is not None, path
                     if len(exp["published"]) > 10:  # a full timestamp: the same instant
                         assert published_at == datetime.fromisoformat(exp["published"]), path
+                        assert granularity in ("second", "minute"), path
                     else:  # a day (from the URL): that day in the source's zone
                         assert published_at.date() == date.fromisoformat(exp["published"]), path
+                        assert granularity == "day", path
+                    # the day in the offset the page states, else in the source's zone (WIB): the
+                    # senate page's 16:05-05:00 is 04:05 on the 15th in WIB, but its day is the 14th
+                    assert published_date == date.fromisoformat(exp["published"][:10]), path
             if "dateline_place" in exp:
                 assert dateline == exp["dateline_place"], path
             roles = con.execute(
@@ -193,6 +198,36 @@ def test_reparse_is_idempotent_and_repairs_rows_in_place(demo_runs):
         assert (
             one(con.execute("SELECT dateline_place FROM articles WHERE outlet = 'EGINDO.co'"))[0] == "Beijing"
         )
+    finally:
+        con.close()
+    # rows loaded before migration 0007 have no local date and an older parse fingerprint:
+    # reparse fills them from the stored pages
+    con = warehouse.connect(db)
+    try:
+        con.execute(
+            "UPDATE articles SET published_local = NULL, published_date = NULL, published_granularity = NULL, "
+            "parse_hash = 'pre-0007'"
+        )
+    finally:
+        con.close()
+    third = reparse(warehouse_path=str(db))
+    assert third["updated"] == before["articles"] and third["new"] == 0
+    con = warehouse.connect(db, read_only=True)
+    try:
+        missing = one(
+            con.execute(
+                "SELECT count(*) FROM articles WHERE published_at IS NOT NULL "
+                "AND (published_date IS NULL OR published_local IS NULL OR published_granularity IS NULL)"
+            )
+        )[0]
+        assert missing == 0
+        view = one(
+            con.execute(
+                "SELECT published_local, published_date, published_granularity FROM v_article_sources "
+                "WHERE outlet = 'EGINDO.co'"
+            )
+        )
+        assert view[1] in (date(2024, 11, 12), date(2024, 11, 13)) and view[0].startswith(str(view[1]))
     finally:
         con.close()
 

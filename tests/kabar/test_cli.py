@@ -106,6 +106,32 @@ def test_parse_jsonl_keeps_ids_ignores_unknown_keys_and_reports_bad_lines():
     assert "error" in rows[2]
 
 
+NEW_YORK_PAGE = (
+    '<html lang="en"><head><meta property="article:published_time" content="2023-11-08T20:28:00-05:00">'
+    "</head><body><article><p>NEW YORK (AP) — The city council met late on Wednesday evening and voted "
+    "on the budget after a long debate that ran past its scheduled end, officials said.</p></article></body></html>"
+)
+
+
+def test_parse_gives_the_day_as_the_source_states_it():
+    out = kabar(
+        "parse", "--html", "--url", "https://example.com/news/budget", "--fetched-at", "2023-11-09T12:00:00Z",
+        stdin=NEW_YORK_PAGE,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert got["published_at"] == "2023-11-09T01:28:00+00:00"  # the instant (no source zone known: UTC)
+    assert got["published_local"] == "2023-11-08T20:28:00-05:00"
+    assert got["published_date"] == "2023-11-08"
+    assert got["published_granularity"] == "second"
+    # fetched before the stated time: the date is flagged, not trusted silently
+    early = kabar("parse", "--html", "--fetched-at", "2023-11-08T12:00:00Z", stdin=NEW_YORK_PAGE)
+    assert early.returncode == 0, early.stderr
+    assert "after_fetch_time" in json.loads(early.stdout)["published_flags"]
+    bad = kabar("parse", "--html", "--fetched-at", "yesterday", stdin=NEW_YORK_PAGE)
+    assert "fetched_at" in bad.stdout + bad.stderr
+
+
 def test_sql_is_read_only(tmp_path):
     db = tmp_path / "w.ducklake"
     con = warehouse.connect(db)

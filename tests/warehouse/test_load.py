@@ -336,7 +336,8 @@ def test_a_failing_batch_leaves_nothing_behind(con, make_article, make_ref, make
 def test_parse_hash_of_stored_rows_does_not_drift() -> None:
     """``articles.parse_hash`` is compared with the stored value on every run: if its formula changes,
     every stored article reads as *updated* once. The literal was computed by the implementation of
-    2026-11-25 (before the 2026-11-26 speed-up) for this row; a change here must be deliberate."""
+    2026-12-02 (migration 0007 added published_local and published_granularity to the fingerprint,
+    so the reparse that fills them rewrites each row once); a change here must be deliberate."""
     from datetime import timezone
 
     from extractors.models import ArticleRow, DateRow
@@ -355,6 +356,8 @@ def test_parse_hash_of_stored_rows_does_not_drift() -> None:
         published_at=datetime(2024, 11, 12, 9, 30, tzinfo=wib),
         published_at_source="meta",
         published_flags=("x",),
+        published_local="2024-11-12T09:30+07:00",
+        published_granularity="minute",
         dateline_place="Jakarta",
         content_hash="c",
         fetched_at=datetime(2024, 11, 12, 3, 0, tzinfo=UTC),
@@ -365,8 +368,9 @@ def test_parse_hash_of_stored_rows_does_not_drift() -> None:
             DateRow("published", None, "minute", None),
         ),
     )
-    assert parse_hash(row) == "f30cbd1ab438812f118ca6df404611e5"
+    assert parse_hash(row) == "6946c178bcf0f2cb28e8a67aea51e0ca"
     assert parse_hash(replace(row, dateline_place="Bandung")) != parse_hash(row)
+    assert parse_hash(replace(row, published_local="2024-11-12T02:30+00:00")) != parse_hash(row)
 
 
 def test_raw_pages_carry_the_feed_date_and_title_from_url_state(con, make_ref, make_fetch) -> None:
