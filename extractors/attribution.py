@@ -163,8 +163,15 @@ _COLON = re.compile(rf"^(?P<place>{_PLACE})(?P<rest>(?:, [^:\n]{{1,40}})?):\s+(?
 _LAPORAN = re.compile(r"^Laporan [Ww]artawan (?P<out>.+?), (?P<name>[A-Z][\w.' -]{2,60}?)\s*$")
 _BYLINE = re.compile(r"^(?:By|BY|Oleh|OLEH|Written by|Article by|Words by)\s*:?\s+(?P<names>[^\n]{2,120})$")
 _COURTESY = re.compile(
-    r"^(?:Courtesy of|Republished (?:with permission )?from|This (?:article|story) (?:was )?(?:originally )?"
-    r"(?:appeared|published|ran) (?:on|in|by))\s+(?P<src>[A-Z][\w.&'’ -]{1,50}?)\.?$"
+    r"^(?:Courtesy of|Republished (?:with permission )?from|This (?:article|story|piece) (?:is|was) "
+    r"(?:(?:first|originally) )?(?:republished|published|appeared|ran)(?: first)? (?:on|in|by|from)|"
+    r"(?i:first|originally) (?:published|appeared|ran) (?:on|in|by)|"
+    r"This (?:article|story) (?:was )?(?:originally )?(?:appeared|published|ran) (?:on|in|by))\s+"
+    r"(?P<src>(?:The )?[A-Z][\w.&'’ -]{1,50}?)(?:\s+(?:under|on|and is|and was|with)\b[^\n]*)?\.?$"
+)
+# Canadian and other papers' trailer: "With files from The Canadian Press and Jane Doe", "With reports from X"
+_WITH_FILES = re.compile(
+    r"^[(\s\-–—]*(?:[Ww]ith|WITH) (?:files|reports|reporting|additional reporting) (?:from|by) (?P<names>[^()\n]{2,160}?)[.)\s]*$"
 )
 _BRACKETED = re.compile(r"\s*\[[^\]\n]*\]")
 _DOMAINISH = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:com|co\.id|co|id|net|org|tv|my|sg)$", re.IGNORECASE)
@@ -679,22 +686,55 @@ def _try_dateline(line: str, acc: _Acc) -> int | None:
     return None
 
 
+_NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ'’-]+|[A-Z]{2,}|[A-Z]\.)"
+_ONE_NAME = rf"{_NAME_TOKEN}(?: (?:{_NAME_TOKEN}|van|von|de|der|bin|binti)){{1,3}}"
+_NAMES_LINE = re.compile(
+    r"^(?:(?P<cue>Oleh|OLEH|Penulis|PENULIS|Laporan|Reporter|Pewarta|Wartawan|Words|Text)\s*:?\s+)?"
+    rf"(?P<names>{_ONE_NAME}(?:\s*(?:/|,|&| and | dan )\s*{_ONE_NAME}){{0,3}})$"
+)
+_NOT_NAME_WORDS = frozenset(
+    """the a an of in on for to and with at by from is are was new says after over as into why how what who
+    live update updates breaking video photos watch read more news exclusive opinion analysis comment
+    yang dan di ke dari untuk dengan pada ini itu baru""".split()
+)
+
+
+def _names_line(line: str, acc: _Acc) -> bool:
+    """A line near the top that is only a byline's names: ``Mathatisi Sebusi/Mohalenyane Phakela``,
+    ``MTHOBISI SITHOLE``, ``Oleh Budi Santoso``.  A single name needs a cue or capitals: a Title
+    Case line of two or three words is as likely a short headline."""
+    if len(line) > 80 or any(ch.isdigit() for ch in line):
+        return False
+    m = _NAMES_LINE.match(line)
+    if m is None:
+        return False
+    names = [n.strip() for n in re.split(r"\s*(?:/|,|&| and | dan )\s*", m["names"]) if n.strip()]
+    several = len(names) > 1
+    capitals = m["names"].isupper()
+    if not (m["cue"] or several or capitals):
+        return False
+    for n in names:
+        if any(w.casefold().strip(".") in _NOT_NAME_WORDS for w in n.split()) or acc.table.resolve(n):
+            return False
+    for n in names:
+        person = n.title() if n.isupper() else n
+        _add(acc.reporters, person)
+        acc.ev("reporters", person, line)
+    return True
+
+
 def _parse_head(lines: list[str], acc: _Acc) -> tuple[int, int]:
     """Find the dateline in the first 4 lines; return (line index, end offset) or (-1, 0)."""
     for i, line in enumerate(lines[:4]):
+        if _names_line(line, acc):
+            continue
         m = _LAPORAN.match(line)
         if m:
             acc.people("reporters", m["name"], line)
             continue
         m = _COURTESY.match(line)
         if m:
-            src = m["src"].strip()
-            cand = acc.pick(acc.table.resolve(src)) or acc.pick(acc.table.resolve(src.split()[0]))
-            if cand:
-                acc.credit(cand, line)
-            elif len(src.split()) <= 5:
-                _add(acc.agencies, src)
-                acc.ev("agencies", src, line)
+            _courtesy(acc, m["src"].strip(), line)
             continue
         m = _BYLINE.match(line)
         if m and len(line) < 120:
@@ -790,18 +830,53 @@ def _role_line(seg: str, acc: _Acc) -> bool:
     return True
 
 
-def _credit_list(acc: _Acc, raw: str, span: str) -> None:
-    """Credit every table organisation in ``A, B and C``; unnamed wires (``agencies``) only flag."""
+_PERSON_NAME = re.compile(
+    r"^(?!(?:The|El|La|Le|Les|Der|Die|Das|Al)\b)[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}$"
+)
+_NEWS_WORD = (
+    r"(?:News|Times|Post|Journal|Herald|Tribune|Gazette|Telegraph|Guardian|Observer|Chronicle|Magazine|Mail|"
+    r"Express|Mirror|Standard|Independent|Daily|Weekly|Radio|TV|Television|Broadcasting|Press|Star|Sun|"
+    r"Today|Insider|Dispatch|Courier|Bulletin|Examiner|Inquirer|Monitor|Register|Sentinel|Enquirer|Globe|Live|"
+    r"Wire|Economista|Financiero|Zeitung|Nieuws|Nyheter|Shimbun|Ilbo)"
+)
+_NEWSISH = re.compile(rf"\b{_NEWS_WORD}\b")
+
+
+def _credit_list(acc: _Acc, raw: str, span: str, *, people: bool = False) -> None:
+    """Credit every table organisation in ``A, B and C``; unnamed wires (``agencies``) only flag.
+
+    With ``people`` (``With files from The Canadian Press and Jane Doe``), a personal name is a
+    reporter and another name is credited as written (a credit slot names a source, rule A)."""
     for org in re.split(r"\s*(?:,|;|&|/|\band\b|\bdan\b)\s*", raw):
         org = org.strip(" .")
         if not org:
             continue
-        if re.fullmatch(r"(?:news |other )?(?:agencies|wires?|wire services)", org, re.IGNORECASE):
+        if re.fullmatch(
+            r"(?:(?:news |other )?(?:agencies|wires?|wire services)|staff|our correspondents?)",
+            org,
+            re.IGNORECASE,
+        ):
             acc.flag("wire_unnamed")
             continue
         canonical = acc.pick(acc.table.resolve(org))
         if canonical:
             acc.credit(canonical, span)
+        elif people and _PERSON_NAME.match(org) and not _NEWSISH.search(org):
+            _add(acc.reporters, org)
+            acc.ev("reporters", org, span)
+        elif people and len(org.split()) <= 5 and org[:1].isupper():
+            _add(acc.agencies, org)
+            acc.ev("agencies", org, span)
+
+
+def _courtesy(acc: _Acc, src: str, span: str) -> None:
+    """``Courtesy of X``, ``First published in X``, ``This article is republished from X``."""
+    cand = acc.pick(acc.table.resolve(src)) or acc.pick(acc.table.resolve(src.split()[0]))
+    if cand:
+        acc.credit(cand, span)
+    elif len(src.split()) <= 5 and src.casefold() not in {s.casefold() for s in acc.selfs}:
+        _add(acc.agencies, src)
+        acc.ev("agencies", src, span)
 
 
 def _tail_segment(seg: str, acc: _Acc, *, last: bool) -> None:
@@ -846,6 +921,18 @@ def _tail_segment(seg: str, acc: _Acc, *, last: bool) -> None:
     m = _CONTRIBUTING.match(seg)
     if m:
         acc.people("reporters", re.sub(r",\s*(?:[A-Z]{2,}[\w ]*|The [A-Z][\w ]*)$", "", m["names"]), seg)
+        return
+    m = (
+        _WITH_FILES.match(seg)
+        if ("iles" in seg or "eport" in seg) and seg.lstrip("(-–— ")[:4].casefold() == "with"
+        else None
+    )
+    if m:
+        _credit_list(acc, m["names"], seg, people=True)
+        return
+    m = _COURTESY.match(seg) if "ublished" in seg or "ppeared" in seg or "ourtesy" in seg else None
+    if m:
+        _courtesy(acc, m["src"].strip(), seg)
         return
     m = _ASSIST.match(seg) if "ssistance" in seg or "nputs" in seg else None
     if m:
@@ -1018,6 +1105,8 @@ def _cued_names(masked: str, para: str, index: int, acc: _Acc) -> None:
                 break
             pos = tok.end()
         if not hit:
+            if _ENGLISH_CUE.match(cue) and (um := _UNKNOWN_AFTER_CUE.match(masked, cm.end())):
+                _cite_unknown(acc, um["name"], masked[cm.start() : um.end()])
             continue
         canonicals, end = hit
         if len(masked[pos:end]) <= 2 and _PERSONISH_CUE.match(cue):
@@ -1038,6 +1127,40 @@ def _cued_names(masked: str, para: str, index: int, acc: _Acc) -> None:
             end = nxt[1]
 
 
+# after an English citation cue found by _cued_names ("told", "according to", "wrote in", ...)
+_UNKNOWN_AFTER_CUE = re.compile(
+    rf"\s+(?:in\s+|for\s+)?(?:the\s+|The\s+)?(?P<name>(?:[A-Z][\w&'’.-]*\s+){{1,3}}{_NEWS_WORD})(?![\w'’]|\s+of\b)"
+)
+# words that make a name a university, a court, a ministry... whatever else it contains
+_NOT_NEWS_ORG = frozenset(
+    """university universitas institute institut foundation association council department ministry
+    kementerian agency court police party bank society academy college school hospital commission
+    office board authority""".split()
+)
+_ENGLISH_CUE = re.compile(
+    r"(?:[Aa]ccording to|told|[Tt]old the|[Ss]peaking to|[Ss]poke to|[Ii]nterview with|[Rr]eported by|[Cc]ited by|"
+    r"[Qq]uoted by|[Ww]rote|[Ww]rites|[Pp]ublished (?:in|by)|[Ss]tatement to|[Ee]mail to|[Rr]eported in)$"
+)
+_UNKNOWN_BEFORE = re.compile(rf"(?P<name>(?:[A-Z][\w&'’.-]*\s+){{1,3}}{_NEWS_WORD})\s*$")
+_LEADING_NOT_NAME = frozenset("in on at by and but when as while after before if so then also".split())
+
+
+def _cite_unknown(acc: _Acc, name: str, span: str) -> None:
+    """A news organisation missing from the table, named with a news word (``Philadelphia Magazine``,
+    ``Kyiv Post``) right after a citation cue or right before ``reported``: cited as written."""
+    words = name.split()
+    while words and (words[0].casefold() in _NAME_NEIGHBOURS_OK or words[0].casefold() in _LEADING_NOT_NAME):
+        words.pop(0)
+    if len(words) < 2 or any(w.casefold().strip(".,") in _NOT_NEWS_ORG for w in words):
+        return
+    name = " ".join(words)
+    if acc.table.resolve(name) or name.casefold() in _NOT_SOURCES:
+        return
+    if acc.outlet and name.casefold() == acc.outlet.casefold():
+        return
+    acc.cite(name, span)
+
+
 def _parse_body(paragraphs: list[tuple[int, str]], acc: _Acc) -> None:
     table = acc.table
     for index, para in paragraphs:
@@ -1052,6 +1175,8 @@ def _parse_body(paragraphs: list[tuple[int, str]], acc: _Acc) -> None:
                 continue  # "Michael Bloomberg reported"
             if hit:
                 _record(acc, "cite", hit[0], para, hit[1], am.start())
+            elif um := _UNKNOWN_BEFORE.search(masked, max(0, am.start() - 60), am.start()):
+                _cite_unknown(acc, um["name"], masked[um.start() : am.end()])
         for nm in _MEDIA_NAMED.finditer(masked):
             words = nm["name"].split()
             while words and words[0].casefold() in _NATIONALITY:
@@ -1109,6 +1234,10 @@ def parse_attribution(
     if outlet:
         c = table.resolve(outlet)
         selfs.update(c[:1])
+        if not c and _DOMAINISH.match(outlet.strip()):  # a site name written as its domain: "DW.COM"
+            by_domain = table.by_host(outlet.strip())
+            if by_domain:
+                selfs.add(by_domain)
     host_canonical = table.by_host(host) if host else None
     if host_canonical:
         selfs.add(host_canonical)

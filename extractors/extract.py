@@ -39,6 +39,46 @@ def og_site_name(html: bytes | str) -> str | None:
     return htmllib.unescape(m.group(1).decode("utf-8", "replace")).strip() or None
 
 
+_PUBLISHER_META = re.compile(
+    rb"<meta\b[^>]*?name\s*=\s*[\"'](?:copyright|publisher|dc\.publisher|dcterms\.publisher)[\"'][^>]*?"
+    rb"content\s*=\s*[\"']([^\"'<>]{2,160})[\"']",
+    re.I,
+)
+_PUBLISHER_JSON_LD = re.compile(rb"\"publisher\"\s*:\s*\{[^{}]{0,400}?\"name\"\s*:\s*\"([^\"]{2,120})\"")
+_NAME_SEPARATORS = re.compile(r"\s+[-|–—:·•]\s+")
+
+
+def page_publisher(html: bytes | str) -> str | None:
+    """Who publishes the page: ``<meta name="copyright|publisher">``, else JSON-LD ``publisher.name``."""
+    import html as htmllib
+
+    raw = html if isinstance(html, bytes) else html.encode("utf-8", "replace")
+    m = _PUBLISHER_META.search(raw[:65536]) or _PUBLISHER_JSON_LD.search(raw)
+    return htmllib.unescape(m.group(1).decode("utf-8", "replace")).strip() or None if m else None
+
+
+def site_name(raw: str | None, url: str | None = None) -> str | None:
+    """A site name without its tagline: of ``Breaking Australian and World News Headlines - 9News``
+    the part that is the domain's name (``9News`` on 9news.com.au), else the shortest part."""
+    if not raw:
+        return None
+    parts = [p.strip() for p in _NAME_SEPARATORS.split(raw) if p.strip()]
+    if len(parts) < 2:
+        return raw
+    label = ""
+    if url:
+        from extractors.urls import url_host
+
+        host = url_host(url).removeprefix("www.")
+        label = re.sub(r"[^a-z0-9]", "", host.split(".")[0])
+    for part in parts:
+        if label and re.sub(r"[^a-z0-9]", "", part.casefold()) == label:
+            return part
+    short = min(parts, key=lambda p: len(p.split()))
+    tagline = max(len(p.split()) for p in parts) >= 4
+    return short if tagline and len(short.split()) <= 3 else raw
+
+
 def html_language(html: bytes | str) -> str | None:
     """The two/three-letter language declared in ``<html lang>``, lower-cased, or None."""
     head = html[:4096] if isinstance(html, bytes) else html[:4096].encode("utf-8", "replace")
@@ -192,7 +232,8 @@ def extract_page(html: bytes | str, *, url: str, with_date: bool = True, tree: A
         text=text,
         authors=authors,
         date=page_date(tree, url=meta.url) if with_date else None,
-        sitename=og_site_name(html) or meta.sitename or None,
+        sitename=site_name(og_site_name(html) or meta.sitename or None, url),
+        publisher=page_publisher(html),
         language=html_language(html),
         description=meta.description or None,
         canonical_url=meta.url or None,
@@ -206,5 +247,8 @@ __all__ = [
     "og_site_name",
     "page_date",
     "page_metadata",
+    "page_publisher",
     "parse_html",
+    "site_name",
+    "word_count",
 ]

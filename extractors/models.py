@@ -114,6 +114,7 @@ class ExtractedText:
     authors: tuple[str, ...] = ()
     date: str | None = None  # trafilatura/htmldate raw date string (with offset when known)
     sitename: str | None = None
+    publisher: str | None = None  # <meta name="copyright|publisher">, JSON-LD publisher.name
     language: str | None = None
     description: str | None = None
     canonical_url: str | None = None

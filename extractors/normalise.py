@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from extractors.attribution import Attribution, load_agency_table, parse_attribution
+from extractors.attribution import Attribution, parse_attribution
+from extractors.credits import merge_page_credits
 from extractors.dates import (
     DateMention,
     PublishedDate,
@@ -107,26 +108,6 @@ def parse_text(
     return ParsedText(attribution=attribution, published=published, mentions=mentions)
 
 
-_NOT_PEOPLE = {"admin", "administrator", "redaksi", "editor", "staff", "tim", "team", "newsroom", "desk"}
-
-
-def page_reporters(authors: tuple[str, ...], a: Attribution) -> tuple[str, ...]:
-    """Reporters: the page's byline/meta authors (minus outlets/agencies) first, then the text's credits."""
-    table = load_agency_table()
-    out: list[str] = []
-    seen: set[str] = set()
-    for name in (*authors, *a.reporters):
-        clean = " ".join(name.split()).strip(" ,;")
-        key = clean.casefold()
-        if not clean or key in seen or key in _NOT_PEOPLE or "@" in clean or "http" in key:
-            continue
-        if table.resolve(clean) or (a.outlet and key == a.outlet.casefold()):
-            continue
-        seen.add(key)
-        out.append(clean)
-    return tuple(out)
-
-
 def _attribution_rows(a: Attribution) -> tuple[AttributionRow, ...]:
     evidence: dict[tuple[str, str], str] = {}
     for field_name, value, span in a.evidence:
@@ -214,7 +195,7 @@ def build_article(job: PageJob) -> ArticleRow:
         # a page's own canonical link is trusted only on the same host (no cross-site merges)
         if canonical_from_page and canonical_from_page.split("/")[2:3] == canonical.split("/")[2:3]:
             canonical = canonical_from_page
-    a = replace(parsed.attribution, reporters=page_reporters(extracted.authors, parsed.attribution))
+    a = merge_page_credits(parsed.attribution, extracted.authors, publisher=extracted.publisher)
     published = parsed.published
     attributions = _attribution_rows(a)
     dates = _date_rows(parsed)

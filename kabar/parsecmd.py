@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from extractors.attribution import to_label_dict
+from extractors.credits import merge_page_credits
 from extractors.dates import PublishedDate, find_date_candidates
 from extractors.dates_visible import find_date_line
 from extractors.errors import KabarError
 from extractors.language import guess_language
 from extractors.models import SourceSpec
-from extractors.normalise import page_reporters, parse_text
+from extractors.normalise import parse_text
 from extractors.sources import load_sources
 from extractors.urls import url_host
 from extractors.zones import default_timezone
@@ -81,6 +81,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
     title = None
     region = None
     date_line = None
+    publisher = None
     extracted_authors: tuple[str, ...] = ()
     try:
         if html is not None and text is None:
@@ -91,6 +92,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
             title = extracted.title
             extracted_date = extracted.date
             extracted_authors = extracted.authors
+            publisher = extracted.publisher
             outlet = outlet or extracted.sitename
             language = language or extracted.language
             region = html_region(html)
@@ -132,7 +134,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
         return {"id": rid, "error": str(exc)}
     attribution = parsed.attribution
     if extracted_authors:
-        attribution = replace(attribution, reporters=page_reporters(extracted_authors, attribution))
+        attribution = merge_page_credits(attribution, extracted_authors, publisher=publisher)
     published = parsed.published
     mentions = parsed.mentions
     out: dict[str, Any] = {"id": rid}
