@@ -1168,15 +1168,17 @@ def _parse_body(paragraphs: list[tuple[int, str]], acc: _Acc) -> None:
         para = " " + para
         if ("ilansir" in masked or "ikutip" in masked or "engutip" in masked) and _LINK_LOST.search(masked):
             acc.flag("source_link_lost")
-        _cued_names(masked, para, index, acc)
-        for am in _CUE_AFTER_WORD.finditer(masked):  # "X reported", "The Wall Street Journal reported"
-            hit = table.match_before(masked, am.start())
-            if hit and _name_precedes(masked, hit[1]):
-                continue  # "Michael Bloomberg reported"
-            if hit:
-                _record(acc, "cite", hit[0], para, hit[1], am.start())
-            elif um := _UNKNOWN_BEFORE.search(masked, max(0, am.start() - 60), am.start()):
-                _cite_unknown(acc, um["name"], masked[um.start() : am.end()])
+        # cues need a table organisation or a news-like name to cite: most paragraphs have neither
+        if table.may_name(masked) or _NEWSISH.search(masked):
+            _cued_names(masked, para, index, acc)
+            for am in _CUE_AFTER_WORD.finditer(masked):  # "X reported", "The Wall Street Journal reported"
+                hit = table.match_before(masked, am.start())
+                if hit and _name_precedes(masked, hit[1]):
+                    continue  # "Michael Bloomberg reported"
+                if hit:
+                    _record(acc, "cite", hit[0], para, hit[1], am.start())
+                elif um := _UNKNOWN_BEFORE.search(masked, max(0, am.start() - 60), am.start()):
+                    _cite_unknown(acc, um["name"], masked[um.start() : am.end()])
         for nm in _MEDIA_NAMED.finditer(masked):
             words = nm["name"].split()
             while words and words[0].casefold() in _NATIONALITY:

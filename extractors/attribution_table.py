@@ -32,6 +32,7 @@ _KEY_STRIP = " \t.,:;()[]{}\"'“”‘’|/-–—"
 _WS = re.compile(r"\s+")
 TOKEN = re.compile(r"[^\s,;:()\[\]{}\"“”‘!?]+")  # one word of running text (dots, slashes, apostrophes kept)
 _MAX_WORDS = 4
+_GATE_TOKEN = re.compile(r"[^\s,;:()\[\]{}\"“”‘’'!?./|-]+")  # word pieces, for AgencyTable.may_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ class AgencyTable:
     _inline_exact: dict[str, tuple[str, ...]] = field(init=False, repr=False)
     _inline_folded: dict[str, tuple[str, ...]] = field(init=False, repr=False)
     _by_domain: dict[str, str] = field(init=False, repr=False)
+    first_words: frozenset[str] = field(init=False, repr=False)  # folded longest word of each inline alias
 
     def __post_init__(self) -> None:
         by_canonical: dict[str, AgencyEntry] = {}
@@ -88,6 +90,13 @@ class AgencyTable:
         set_(self, "_inline_exact", {k: tuple(v) for k, v in exact.items()})
         set_(self, "_inline_folded", {k: tuple(v) for k, v in folded.items()})
         set_(self, "_by_domain", by_domain)
+        # every word of an alias is in any text that names it: keep each alias's longest word
+        keys = {max(words, key=len) for alias in (*exact, *folded) if (words := _GATE_TOKEN.findall(alias.casefold()))}
+        set_(self, "first_words", frozenset(keys))
+
+    def may_name(self, text: str) -> bool:
+        """Cheap pre-check: does ``text`` contain the longest word of some inline alias?"""
+        return not self.first_words.isdisjoint(_GATE_TOKEN.findall(text.casefold()))
 
     def resolve(self, name: str) -> tuple[str, ...]:
         """Canonical candidates for a name found in a credit slot (case-insensitive)."""
