@@ -131,7 +131,14 @@ def _merge(target: dict[str, Counter[str]], per_source: dict[str, dict[str, int]
 _RUNNER: Any = ThreadPoolTaskRunner(max_workers=3)  # fetch-ahead + the flow's own calls; bounded
 
 
-@flow(name="ingest", task_runner=_RUNNER, log_prints=False, retries=1, retry_delay_seconds=60)
+@flow(
+    name="ingest",
+    task_runner=_RUNNER,
+    log_prints=False,
+    retries=1,
+    retry_delay_seconds=60,
+    timeout_seconds=load_settings().ingest_timeout,
+)
 def ingest(
     warehouse_path: str = "kabar.ducklake",
     sources: list[str] | None = None,
@@ -333,6 +340,7 @@ def _per_source_rows(per_source: dict[str, Counter[str]]) -> list[dict[str, Any]
                 "updated": c.get("updated", 0),
                 "unchanged": c.get("unchanged", 0),
                 "failed": c.get("failed", 0),
+                "not_modified": c.get("not_modified", 0),
                 "failure_kinds": kinds,
             }
         )

@@ -31,6 +31,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 import warehouse as wh
+from kabar.settings import load_settings
 from warehouse.lakeops import CompactReport, compact, storage_bytes
 
 # Tables reported in the summary, in display order (a fixed allow-list: names never come from data).
@@ -230,7 +231,7 @@ def prune_and_compact(
     return report
 
 
-@flow(name="maintenance")
+@flow(name="maintenance", timeout_seconds=load_settings().maintenance_timeout)
 def maintenance(
     warehouse_path: str = "kabar.ducklake",
     raw_retention_days: int = 90,

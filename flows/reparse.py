@@ -36,7 +36,7 @@ def reparse_batch(con: Any, pool: ExtractionPool, run_id: str, jobs: list[PageJo
     )
 
 
-@flow(name="reparse", log_prints=False)
+@flow(name="reparse", log_prints=False, timeout_seconds=load_settings().reparse_timeout)
 def reparse(
     warehouse_path: str = "kabar.ducklake",
     sources: list[str] | None = None,

@@ -86,13 +86,25 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kabar")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kabar",
         description="Kabar: scheduled news ingestion (feeds/sitemaps -> clean text, attribution, dates -> a DuckLake warehouse).",
         epilog="Without PREFECT_API_URL, flow commands start (or reuse) a local Prefect server with its data beside "
-        "the warehouse and leave it running for the UI; `kabar server stop` stops it.",
+        "the warehouse and leave it running for the UI; `kabar server stop` stops it.  "
+        "Exit codes: 0 done; 1 the run or query failed (its error is printed and, for runs, stored in `runs`); "
+        "2 usage error; 3 the warehouse cannot be opened (wrong path, old .duckdb file, catalog unreachable).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     batch_size: int = 200  # URLs per fetch/extract/load batch
     workers: int = 0  # extraction processes; 0 = number of cores
     extract_timeout: float = 60.0  # seconds for one page's extraction before the worker is killed
+    # whole-run limits: a hung run ends as TimedOut instead of blocking (with CANCEL_NEW) every later
+    # scheduled run of its deployment
+    ingest_timeout: float = 3 * 3600.0
+    reparse_timeout: float = 12 * 3600.0
+    maintenance_timeout: float = 2 * 3600.0
     max_urls_per_source: int = 0  # pending URLs fetched per source and run (0 = no cap)
     max_age_days: float = (
         0  # skip URLs a feed/sitemap dates older than this, and older sitemaps (0 = any age)

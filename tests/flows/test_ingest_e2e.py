@@ -167,6 +167,23 @@ def test_second_run_is_idempotent(demo_runs):
     assert second["new"] == 0 and second["updated"] == 0
     assert second["not_modified"] >= 1  # feeds answered 304 to the conditional GET
     assert first["new"] == counts1["articles"]
+    # a quiet scheduled run (every feed 304) is healthy: counted per source, no "silent" warning
+    from flows.ingest import source_warnings
+
+    demo = next(r for r in second["per_source"] if r["source"] == "demo")
+    assert demo["not_modified"] >= 1 and demo["failed"] == 0
+    assert source_warnings(second["per_source"]) == []
+    db = demo_runs[0]
+    con = warehouse.connect(db, read_only=True)
+    try:
+        stored = one(
+            con.execute(
+                "SELECT not_modified FROM run_sources WHERE run_id = ? AND source_id = 'demo'", [second["run_id"]]
+            )
+        )
+        assert stored is not None and stored[0] == demo["not_modified"]
+    finally:
+        con.close()
 
 
 def test_reparse_is_idempotent_and_repairs_rows_in_place(demo_runs):

@@ -56,6 +56,13 @@ def test_help_lists_every_command():
         assert flag in ingest
 
 
+def test_version_and_python_dash_m():
+    out = kabar("--version")
+    assert out.returncode == 0 and out.stdout.startswith("kabar ") and out.stdout.split()[1][0].isdigit()
+    m = subprocess.run([sys.executable, "-m", "kabar", "--help"], capture_output=True, text=True, timeout=120)
+    assert m.returncode == 0 and "Exit codes" in m.stdout
+
+
 def test_parse_founding_article():
     out = kabar(
         "parse",

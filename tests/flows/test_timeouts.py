@@ -1,0 +1,92 @@
+"""Whole-run time limits: a hung ingest ends as TimedOut (recorded in ``runs``), and the next run goes.
+
+With ``CANCEL_NEW`` on every deployment, a run that never ends would cancel each later scheduled run
+of its deployment; ``KABAR_INGEST_TIMEOUT`` / ``KABAR_REPARSE_TIMEOUT`` / ``KABAR_MAINTENANCE_TIMEOUT``
+bound them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import warehouse
+from kabar.server import ServerInfo
+from tests.support.localsite import LocalSite
+
+PAGE = (
+    "<html><head><title>Banjir surut</title></head><body><article>"
+    + "".join(
+        f"<p>Warga kampung ke-{i} kembali ke rumah setelah banjir surut pada Selasa pagi.</p>"
+        for i in range(12)
+    )
+    + "</article></body></html>"
+).encode()
+
+
+def test_flow_timeouts_come_from_settings() -> None:
+    code = "import flows.ingest as i, flows.reparse as r, flows.maintenance as m; " + (
+        "print(i.ingest.timeout_seconds, r.reparse.timeout_seconds, m.maintenance.timeout_seconds)"
+    )
+    env = {
+        **os.environ,
+        "KABAR_INGEST_TIMEOUT": "5",
+        "KABAR_REPARSE_TIMEOUT": "6",
+        "KABAR_MAINTENANCE_TIMEOUT": "7",
+    }
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["5.0", "6.0", "7.0"]
+
+
+def test_hung_ingest_times_out_and_the_next_run_completes(prefect_server: ServerInfo, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.ingest import ingest
+
+    db = tmp_path / "kabar.ducklake"
+    stall = {"on": True}
+
+    def sitemap(handler: BaseHTTPRequestHandler) -> None:
+        if stall["on"]:
+            time.sleep(25)  # a server that accepts and never answers in time
+        body = (
+            "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            f"<url><loc>{site.url('/berita/banjir.html')}</loc></url></urlset>"
+        ).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/xml")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    with LocalSite() as site:
+        site.routes["/sitemap.xml"] = sitemap
+        site.routes["/berita/banjir.html"] = (200, {"Content-Type": "text/html"}, PAGE)
+        params = {
+            "warehouse_path": str(db),
+            "sitemaps": [site.url("/sitemap.xml")],
+            "allowed_hosts": [f"127.0.0.1:{site.port}"],
+        }
+        hung = ingest.with_options(timeout_seconds=4, retries=0)
+        t0 = time.monotonic()
+        state = hung(**params, return_state=True)
+        assert time.monotonic() - t0 < 20
+        assert state.name == "TimedOut", state
+        stall["on"] = False
+        second = ingest.with_options(retries=0)(**params)
+    assert second["state"] == "completed" and second["new"] == 1
+    con = warehouse.connect(db, read_only=True)
+    try:
+        runs = con.execute("SELECT state, finished_at FROM runs ORDER BY started_at").fetchall()
+    finally:
+        con.close()
+    assert [r[0] for r in runs] == ["failed", "completed"]  # the timed-out run is closed, not left running
+    assert all(r[1] is not None for r in runs)
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(state.state_details.flow_run_id)
+    assert run.state is not None and run.state.name == "TimedOut"
