@@ -91,7 +91,11 @@ class AgencyTable:
         set_(self, "_inline_folded", {k: tuple(v) for k, v in folded.items()})
         set_(self, "_by_domain", by_domain)
         # every word of an alias is in any text that names it: keep each alias's longest word
-        keys = {max(words, key=len) for alias in (*exact, *folded) if (words := _GATE_TOKEN.findall(alias.casefold()))}
+        keys = {
+            max(words, key=len)
+            for alias in (*exact, *folded)
+            if (words := _GATE_TOKEN.findall(alias.casefold()))
+        }
         set_(self, "first_words", frozenset(keys))
 
     def may_name(self, text: str) -> bool:

@@ -22,13 +22,18 @@ from dataclasses import replace
 
 from extractors.attribution import Attribution
 from extractors.attribution_table import AgencyTable, load_agency_table
+from extractors.urls import url_host
 
 _NOT_PEOPLE = frozenset(
     "admin administrator redaksi editor editors staff tim team newsroom desk web webmaster news "
-    "reporter reporters correspondent agencies wires letters guest contributor anonymous".split()
+    "reporter reporters correspondent agencies wires letters guest contributor anonymous journalist "
+    "red redaktion agenturen nachrichten online".split()
 )
+# last words of a desk, a wire or a company, in the languages of the sources seen so far
 _DESK_WORDS = frozenset(
-    "staff team desk newsroom service bureau redaksi network reporters correspondents agencies wires".split()
+    """staff team desk newsroom service bureau redaksi network reporters correspondents correspondent
+    corrispondente agencies wires redaktion agenturen nachrichten online news inc ltd llc plc gmbh corp
+    corporation""".split()
 )
 _ROLE_WORDS = (
     r"(?:writer|reporter|correspondent|journalist|editor|columnist|contributor|producer|"
@@ -40,7 +45,9 @@ _ROLE_PREFIX = re.compile(
     rf"national|investigative|assistant|deputy|digital|video)\s+)*{_ROLE_WORDS}\s+(?=[A-Z])",
     re.IGNORECASE,
 )
-_BY = re.compile(r"^(?:By|BY|Oleh|OLEH)\s*:?\s+")
+_BY = re.compile(r"^(?:By|BY|Oleh|OLEH|Von|VON|Par|Por|Autor|Autorin|Author)\s*:?\s+")
+# "Capital Von Jemima Kelly": a section or magazine name before the byline's "by"
+_INNER_BY = re.compile(r"\s(?:Von|von|By|by|Par|par|Por|por)\s+(?=[A-Z])")
 _TITLE = re.compile(rf"\b{_ROLE_WORDS}\b|\b(?:editor|head|chief|director)\b", re.IGNORECASE)
 _TRAILING_TITLE = re.compile(
     r"\s+(?:(?:senior|chief|staff|special|political|foreign|business|sports|news|contributing|freelance|national|"
@@ -48,7 +55,7 @@ _TRAILING_TITLE = re.compile(
     re.IGNORECASE,
 )
 _PLACE_TAIL = re.compile(r"\s+(?:in|di|from|dari)\s+[A-Z][\w.'’ -]*$")
-_PARTS = re.compile(r"\s*(?:,|\||\s[-–—]\s|&|\band\b|\bdan\b)\s*")
+_PARTS = re.compile(r"\s*(?:,|\||\s[-–—]\s|&|\band\b|\bdan\b|\bund\b|\bet\b)\s*")
 _SLUG = re.compile(r"^[\w'’.]+(?:-[\w'’.]+)+$")
 
 
@@ -61,15 +68,31 @@ def _org(table: AgencyTable, name: str) -> str | None:
     return hit[0] if hit else None
 
 
+def _alnum(s: str) -> str:
+    return re.sub(r"[^0-9a-zà-ÿ]", "", s.casefold())
+
+
+def _desk(name: str) -> bool:
+    words = _key(name).split()
+    return not words or " ".join(words) in _NOT_PEOPLE or words[-1] in _DESK_WORDS
+
+
 def _is_account(name: str, outlet_words: list[str]) -> bool:
-    """The outlet's own name, or the outlet's name with an initial or two (a site's CMS account)."""
+    """The outlet itself under another spelling (``Hessenschau De``, ``N-Tv Nachrichten``, ``MDR
+    SACHSEN-ANHALT``, ``Ilanga D``): the name starts with the outlet's first word (its site label)."""
     words = [w.casefold().strip(".") for w in name.split()]
     if not outlet_words or not words:
         return False
-    n = len(outlet_words)
-    if words == outlet_words or words[:n] == outlet_words and all(len(w) <= 2 for w in words[n:]):
+    own = _alnum(outlet_words[0].split(".")[0])
+    first = _alnum(words[0])
+    if not own or len(own) < 2:
+        return False
+    if _alnum(name) in (own, _alnum(" ".join(outlet_words))) or _alnum(name).startswith(own + "de"):
         return True
-    return words[0] == outlet_words[0] and len(words) == 2 and len(words[1]) <= 2
+    rest = words[1:]
+    return first == own and (
+        not rest or all(len(w) <= 2 or w in _DESK_WORDS or w.isupper() for w in rest) or name.isupper()
+    )
 
 
 def split_byline(
@@ -80,15 +103,21 @@ def split_byline(
     agencies: list[str] = []
     outlet_words = [w.casefold().strip(".") for w in re.sub(r"^The\s+", "", outlet or "").split()]
     text = _BY.sub("", " ".join(raw.split()))
+    inner = _INNER_BY.search(text)
+    if inner is not None:
+        text = text[inner.end() :]
     whole = _org(table, _PLACE_TAIL.sub("", text))
     if whole is not None:  # "The Associated Press", "Associated Press in Valencia", "By Reuters"
         if whole not in selfs:
             agencies.append(whole)
         return people, agencies
-    for part in _PARTS.split(text):
-        part = part.strip(" .;:()[]\"'")
+    parts = [p.strip(" .;:()[]\"'") for p in _PARTS.split(text)]
+    several = sum(1 for p in parts if len(p.split()) > 1) >= 1 and len(parts) > 1
+    for part in parts:
         if not part:
             continue
+        if several and " " not in part and not _org(table, part):
+            continue  # "Anna Martel, Lea Wagner, Nairobi": a lone word beside names is a place or a code
         m = _ROLE_PREFIX.match(part)
         if m is not None:
             org = _org(table, m["org"]) if m["org"] else None
@@ -106,8 +135,8 @@ def split_byline(
             continue
         key = _key(part)
         words = key.split()
-        if part.islower() and len(words) == 1:
-            continue  # "luxurious", "aligharib": a CMS login, not a person's name
+        if len(words) == 1 and (part.islower() or len(part) <= 4):
+            continue  # "luxurious" (a CMS login), "Amw", "hosb" (staff codes): not a person's name
         if (
             not words
             or key in _NOT_PEOPLE
@@ -129,13 +158,18 @@ def merge_page_credits(
     authors: tuple[str, ...],
     *,
     publisher: str | None = None,
+    url: str | None = None,
     agencies: AgencyTable | None = None,
 ) -> Attribution:
-    """``a`` with the page's byline people first in ``reporters`` and its byline agencies added."""
+    """``a`` with the page's byline people first in ``reporters`` and its byline agencies added.
+
+    The page's own organisation (its outlet name, or the owner of ``url``'s host) is never credited."""
     table = agencies if agencies is not None else load_agency_table()
     outlet = (a.outlet or "").strip()
     own = _org(table, outlet) or (table.by_host(outlet) if "." in outlet and " " not in outlet else None)
-    selfs = frozenset({own} if own else ())
+    host = url_host(url) if url else ""
+    by_url = table.by_host(host) if host else None
+    selfs = frozenset(o for o in (own, by_url) if o)
     publisher_key = _key(re.sub(r"[^\w\s-]", " ", publisher or ""))
     people: list[str] = []
     credited: list[str] = []
@@ -146,9 +180,11 @@ def merge_page_credits(
                 continue  # "Condé Nast" beside "Copyright (c) Condé Nast": the publisher, not a person
             people.append(name)
         credited.extend(orgs)
+    if any(" " in p for p in people):  # "Anna Martel", "Lea Wagner", "Nairobi": a lone word is a place
+        people = [p for p in people if " " in p]
     reporters: list[str] = []
     seen: set[str] = set()
-    names = (*people, *a.reporters)
+    names = tuple(n for n in (*people, *a.reporters) if not _desk(n))
     spaced = {_key(n) for n in names if not _SLUG.match(n)}
     for name in names:
         if _SLUG.match(name) and _key(name) in spaced:

@@ -195,7 +195,9 @@ def build_article(job: PageJob) -> ArticleRow:
         # a page's own canonical link is trusted only on the same host (no cross-site merges)
         if canonical_from_page and canonical_from_page.split("/")[2:3] == canonical.split("/")[2:3]:
             canonical = canonical_from_page
-    a = merge_page_credits(parsed.attribution, extracted.authors, publisher=extracted.publisher)
+    a = merge_page_credits(
+        parsed.attribution, extracted.authors, publisher=extracted.publisher, url=job.final_url or job.url
+    )
     published = parsed.published
     attributions = _attribution_rows(a)
     dates = _date_rows(parsed)

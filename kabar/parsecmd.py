@@ -134,7 +134,7 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
         return {"id": rid, "error": str(exc)}
     attribution = parsed.attribution
     if extracted_authors:
-        attribution = merge_page_credits(attribution, extracted_authors, publisher=publisher)
+        attribution = merge_page_credits(attribution, extracted_authors, publisher=publisher, url=url)
     published = parsed.published
     mentions = parsed.mentions
     out: dict[str, Any] = {"id": rid}

@@ -30,6 +30,17 @@ TABLE = load_agency_table()
         ("Ilanga D", "Ilanga News", [], []),
         ("Lesotho Times", "Lesotho Times", [], []),
         ("news@example.com", "Daily Planet", [], []),
+        # seen on unlabelled German, French, Italian and Japanese pages of the dates corpus
+        ("Capital Von Jemima Kelly", "stern.de", ["Jemima Kelly"], []),
+        ("Autor Monika Bolliger", "SRF", ["Monika Bolliger"], []),
+        ("Le Figaro et AFP", "Le Figaro", [], ["AFP"]),
+        ("N-Tv Nachrichten", "n-tv.de", [], []),
+        ("Hessenschau De", "hessenschau.de", [], []),
+        ("MDR SACHSEN-ANHALT", "mdr.de", [], []),
+        ("Amw", "kicker", [], []),
+        ("red, Agenturen", "news.ORF.at", [], []),
+        ("MM-Redaktion", "Mallorca Magazin", [], []),
+        ("Nikkei Inc", "日本経済新聞", [], []),
     ],
 )
 def test_split_byline(raw: str, outlet: str, people: list[str], agencies: list[str]) -> None:
@@ -78,3 +89,17 @@ def test_page_publisher() -> None:
         '<script>{"publisher": {"@type": "Organization", "name": "Lesotho Times"}}</script>'
     ) == ("Lesotho Times")
     assert page_publisher("<html><head></head></html>") is None
+
+
+def test_a_lone_word_among_names_is_not_a_person() -> None:
+    a = parse_attribution("Die Regierung in Kenia kündigte am Montag neue Steuern an.", outlet="junge Welt")
+    merged = merge_page_credits(a, ("Anna Martel", "Lea Wagner", "Nairobi"))
+    assert merged.reporters == ("Anna Martel", "Lea Wagner")
+    alone = merge_page_credits(a, ("Eddie",))  # a single one-word byline is kept
+    assert alone.reporters == ("Eddie",)
+
+
+def test_the_site_of_the_url_is_never_credited() -> None:
+    a = parse_attribution("Die Bundesregierung plant neue Regeln.", outlet="DER SPIEGEL, Hamburg, Germany")
+    merged = merge_page_credits(a, ("DER SPIEGEL",), url="https://www.spiegel.de/politik/x")
+    assert merged.agencies == () and merged.reporters == ()

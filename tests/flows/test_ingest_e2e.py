@@ -178,7 +178,8 @@ def test_second_run_is_idempotent(demo_runs):
     try:
         stored = one(
             con.execute(
-                "SELECT not_modified FROM run_sources WHERE run_id = ? AND source_id = 'demo'", [second["run_id"]]
+                "SELECT not_modified FROM run_sources WHERE run_id = ? AND source_id = 'demo'",
+                [second["run_id"]],
             )
         )
         assert stored is not None and stored[0] == demo["not_modified"]
