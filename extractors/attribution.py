@@ -187,7 +187,9 @@ _TAIWAN_PLACES = frozenset(
 
 # tail -----------------------------------------------------------------------------------------
 _SEGMENT_SPLIT = re.compile(r"(?<=[.!?\"”’)]),(?=\s*\S)")
-_SOURCE_LINE = re.compile(r"^(?:Source|SOURCE|Sumber|SUMBER)\s*:\s*(?P<rest>.*)$")
+_SOURCE_LINE = re.compile(
+    r"^\(?(?:Source|SOURCE|Sumber|SUMBER|Quelle|QUELLE|Fuente|Fonte)\s*:\s*(?P<rest>.*?)\)?$"
+)
 _ROLE_LABEL = re.compile(
     r"(?:(?<=^)|(?<=[\s,;|(/]))(?P<label>Pewarta|Reporter|Penulis|Wartawan|Kontributor|Rep|Writer|Author|Written by|"
     r"Redaktur & Reporter|Reporter & Redaktur|Editor|Redaktur|Penyunting|Red|Editing|Edited by|Penerjemah|Translator|"
@@ -259,6 +261,10 @@ _UNNAMED_WIRE = re.compile(
     re.IGNORECASE,
 )
 _ENDITEM = re.compile(r"\s*Enditem\s*/?[\w/ ]*$")
+_AGENCY_CODES_LINE = re.compile(r"^(?P<org>[A-Za-z][\w-]{1,12})(?:/[A-Za-z]{1,6}){1,3}$")
+_MIT_AGENCY = re.compile(
+    r"^[Mm]it (?:Material (?:von |der |des )?)?(?P<orgs>[\w-]{2,20}(?:(?:,| und|/) ?[\w-]{2,20}){0,3})\.?$"
+)
 _STAFF_TAIL = re.compile(
     r"\((?P<codes>[A-Za-z][A-Za-z0-9*-]{0,6}(?:\s*/\s*[A-Za-z][A-Za-z0-9*-]{0,6}){0,4})\)\s*[.,]?\s*$"
 )
@@ -789,11 +795,6 @@ def _source_value(acc: _Acc, rest: str, span: str) -> None:
         acc.flag("source_link_lost")
         return
     org_part, _, initials = rest.partition("/")
-    if initials:
-        codes = re.findall(r"[A-Za-z]{1,5}", initials)
-        for code in codes:
-            _add(acc.staff, code)
-            acc.ev("staff_initials", code, span)
     for org in re.split(r"\s*(?:,|;|&|\band\b|\bAND\b|\bdan\b|\bDAN\b)\s*", org_part):
         org = org.strip(" .")
         if not org:
@@ -805,6 +806,16 @@ def _source_value(acc: _Acc, rest: str, span: str) -> None:
         if canonical:
             acc.trailer_orgs.append(canonical)
             acc.credit(canonical, span)
+    if initials:
+        codes = re.findall(r"[A-Za-z]{1,5}", initials)
+        for code in codes:
+            agency = acc.pick(acc.table.resolve(code)) if len(code) >= 3 else None
+            if agency and acc.table.kind(agency) == "agency":  # "Quelle: APA/sda/dpa": more agencies
+                acc.trailer_orgs.append(agency)
+                acc.credit(agency, span)
+                continue
+            _add(acc.staff, code)
+            acc.ev("staff_initials", code, span)
 
 
 def _role_line(seg: str, acc: _Acc) -> bool:
@@ -995,6 +1006,13 @@ def _end_signoff(seg: str, acc: _Acc) -> None:
     """Staff codes ``(abc/def)``, ``(ant)``, bare ``— AFP`` / ``PTI ABC`` / ``ANTARA`` at the very end."""
     if "Enditem" in seg:
         seg = _ENDITEM.sub("", seg)
+    bare = _AGENCY_CODES_LINE.match(seg)
+    if bare and acc.table.kind(acc.pick(acc.table.resolve(bare["org"])) or "") == "agency":
+        seg = f"({seg.strip()})"  # "SDA/sep" on a line of its own, as "(SDA/sep)"
+    m = _MIT_AGENCY.match(seg)
+    if m:
+        _credit_list(acc, m["orgs"], seg)  # German "mit dpa", "Mit Material von AFP und dpa"
+        return
     seg = seg.rstrip()[-160:]
     m = _STAFF_TAIL.search(seg)
     if m:
