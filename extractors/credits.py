@@ -59,6 +59,9 @@ _PARTS = re.compile(r"\s*(?:,|\||\s[-–—]\s|&|\band\b|\bdan\b|\bund\b|\bet\b)
 _SLUG = re.compile(r"^[\w'’.]+(?:-[\w'’.]+)+$")
 
 
+_FUNCTION_WORDS = frozenset("the to of for and in on at with from is our your my".split())
+
+
 def _key(name: str) -> str:
     return " ".join(name.replace("-", " ").replace("_", " ").split()).casefold()
 
@@ -146,10 +149,50 @@ def split_byline(
             or any(ch.isdigit() for ch in part)
             or len(words) > 5
             or (len(words) > 1 and _TITLE.search(part))  # "Senior Reporter", "Parliamentary editor"
+            or any(w in _FUNCTION_WORDS for w in words)  # "Letters To The Editor", "Team of the Day"
             or _is_account(part, outlet_words)
         ):
             continue
         people.append(part)
+    return people, agencies
+
+
+_VISIBLE_BY = re.compile(
+    r"^(?i:by|von|oleh|par|por|penulis|reporter|written by|words by)\s*:?(?:\s+(?P<names>.+))?$"
+)
+_VISIBLE_SOURCE = re.compile(r"^(?:Source|Quelle|Sumber|Fuente|Fonte)\s*:\s*(?P<src>.{2,60})$")
+
+
+def visible_credits(
+    lines: tuple[str, ...],
+    table: AgencyTable,
+    *,
+    selfs: frozenset[str] = frozenset(),
+    outlet: str | None = None,
+) -> tuple[list[str], list[str]]:
+    """(people, agencies) of the byline printed under the headline: ``By Jane Doe``, ``von`` then
+    ``Dr. Max Kolter`` on the next line, ``Quelle: dpa Sport``."""
+    people: list[str] = []
+    agencies: list[str] = []
+    for i, line in enumerate(lines[:8]):
+        if len(line) > 100:
+            continue
+        m = _VISIBLE_BY.match(line)
+        if m:
+            names = m["names"] or (lines[i + 1] if i + 1 < len(lines) else "")
+            if names and len(names) <= 80:
+                found, orgs = split_byline(
+                    re.sub(r"^(?:Dr|Prof)\.?\s+", "", names), table, selfs=selfs, outlet=outlet
+                )
+                people.extend(found)
+                agencies.extend(orgs)
+            continue
+        m = _VISIBLE_SOURCE.match(line)
+        if m:
+            src = m["src"].strip()
+            org = _org(table, src) or _org(table, src.split()[0])
+            if org and org not in selfs and table.kind(org) in ("agency", "press_release_wire"):
+                agencies.append(org)
     return people, agencies
 
 
@@ -159,10 +202,13 @@ def merge_page_credits(
     *,
     publisher: str | None = None,
     url: str | None = None,
+    visible: tuple[str, ...] = (),
     agencies: AgencyTable | None = None,
 ) -> Attribution:
     """``a`` with the page's byline people first in ``reporters`` and its byline agencies added.
 
+    ``visible`` are the lines under the headline (``dates_visible.DateLine.lines``): their byline
+    counts when the page's author fields name nobody; an agency there (``Quelle: dpa``) always.
     The page's own organisation (its outlet name, or the owner of ``url``'s host) is never credited."""
     table = agencies if agencies is not None else load_agency_table()
     outlet = (a.outlet or "").strip()
@@ -180,6 +226,11 @@ def merge_page_credits(
                 continue  # "Condé Nast" beside "Copyright (c) Condé Nast": the publisher, not a person
             people.append(name)
         credited.extend(orgs)
+    # the byline printed under the headline: its people only when the page's fields name nobody
+    seen_people, seen_orgs = visible_credits(visible, table, selfs=selfs, outlet=a.outlet)
+    if not people:
+        people.extend(seen_people)
+    credited.extend(seen_orgs)
     if any(" " in p for p in people):  # "Anna Martel", "Lea Wagner", "Nairobi": a lone word is a place
         people = [p for p in people if " " in p]
     reporters: list[str] = []
@@ -201,4 +252,4 @@ def merge_page_credits(
     )
 
 
-__all__ = ["merge_page_credits", "split_byline"]
+__all__ = ["merge_page_credits", "split_byline", "visible_credits"]

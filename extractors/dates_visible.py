@@ -1,4 +1,4 @@
-"""The date line a reader sees: the visible text right under the page's headline.
+"""The date line a reader sees: the visible text right under the page's headline (and its byline).
 
 Many pages print their publication date only there ("Kamis, 14 November 2024 | 10:45 WIB",
 "2023年11月2日 14:30", "Published 3 hours ago"), often inside a ``<time datetime=...>`` element.
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 _WINDOW = 30_000  # HTML characters after the headline that may hold its date line
 _TIME_WINDOW = 8_000  # HTML characters after the headline searched for <time datetime=...>
+_LINES = 12  # visible lines kept for the byline under the headline
 _CHARS = 400  # visible characters after the headline that are searched for a date
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
 _HIDDEN = re.compile(r"<(script|style|noscript|svg|template|button|select)\b.*?</\1\s*>", re.I | re.S)
@@ -31,6 +32,9 @@ class DateLine:
 
     times: tuple[str, ...]  # datetime attributes of the first <time> elements, in page order
     text: str  # visible text, whitespace collapsed, at most _CHARS characters
+    lines: tuple[
+        str, ...
+    ] = ()  # the first visible lines (one per element), for the byline under the headline
 
 
 def _visible(fragment: str) -> str:
@@ -53,7 +57,9 @@ def find_date_line(html: str | bytes) -> DateLine | None:
     chunk = doc[head.end() : head.end() + _WINDOW]
     text = _visible(chunk)[:_CHARS]
     times = tuple(t.strip() for t in _TIME_ATTR.findall(chunk, 0, _TIME_WINDOW))
-    return DateLine(times[:3], text)
+    shown = htmllib.unescape(_TAG.sub("\n", _HIDDEN.sub(" ", chunk[:_TIME_WINDOW])))
+    lines = tuple(ln for ln in (_SPACE.sub(" ", x).strip() for x in shown.split("\n")) if ln)[:_LINES]
+    return DateLine(times[:3], text, tuple(ln[:200] for ln in lines))
 
 
 __all__ = ["DateLine", "find_date_line"]

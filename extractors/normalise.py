@@ -174,6 +174,7 @@ def build_article(job: PageJob) -> ArticleRow:
     candidates = find_date_candidates(html)
     # the most specific statement wins: the page, its feed entry, the source's config, then the text
     language = extracted.language or job.feed_language or job.language or guess_language(extracted.text)
+    date_line = find_date_line(html)
     parsed = parse_text(
         extracted.text,
         url=job.final_url or job.url,
@@ -184,7 +185,7 @@ def build_article(job: PageJob) -> ArticleRow:
         date_candidates=candidates,
         extracted_date=lambda: page_date(tree, url=extracted.canonical_url or job.final_url or job.url),
         feed_date=job.feed_published,
-        date_line=find_date_line(html),
+        date_line=date_line,
     )
     canonical = job.canonical_url
     if extracted.canonical_url:
@@ -196,7 +197,11 @@ def build_article(job: PageJob) -> ArticleRow:
         if canonical_from_page and canonical_from_page.split("/")[2:3] == canonical.split("/")[2:3]:
             canonical = canonical_from_page
     a = merge_page_credits(
-        parsed.attribution, extracted.authors, publisher=extracted.publisher, url=job.final_url or job.url
+        parsed.attribution,
+        extracted.authors,
+        publisher=extracted.publisher,
+        url=job.final_url or job.url,
+        visible=date_line.lines if date_line is not None else (),
     )
     published = parsed.published
     attributions = _attribution_rows(a)

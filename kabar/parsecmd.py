@@ -133,8 +133,14 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
     except KabarError as exc:
         return {"id": rid, "error": str(exc)}
     attribution = parsed.attribution
-    if extracted_authors:
-        attribution = merge_page_credits(attribution, extracted_authors, publisher=publisher, url=url)
+    if html is not None:
+        attribution = merge_page_credits(
+            attribution,
+            extracted_authors,
+            publisher=publisher,
+            url=url,
+            visible=date_line.lines if date_line is not None else (),
+        )
     published = parsed.published
     mentions = parsed.mentions
     out: dict[str, Any] = {"id": rid}

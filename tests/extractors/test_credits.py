@@ -103,3 +103,30 @@ def test_the_site_of_the_url_is_never_credited() -> None:
     a = parse_attribution("Die Bundesregierung plant neue Regeln.", outlet="DER SPIEGEL, Hamburg, Germany")
     merged = merge_page_credits(a, ("DER SPIEGEL",), url="https://www.spiegel.de/politik/x")
     assert merged.agencies == () and merged.reporters == ()
+
+
+def test_byline_under_the_headline() -> None:
+    from extractors.credits import visible_credits
+
+    lines = (
+        "von",
+        "Dr. Max Kolter",
+        "20.10.2025",
+        "Bei dem Verfahren in Karlsruhe geht es um Getriebeteile.",
+    )
+    assert visible_credits(lines, TABLE, outlet="Legal Tribune Online") == (["Max Kolter"], [])
+    assert visible_credits(
+        ("Aktualisiert am 28. April 2023", "Quelle: dpa Sport"), TABLE, outlet="ZEIT ONLINE"
+    ) == (
+        [],
+        ["dpa"],
+    )
+    assert visible_credits(("By Jane Doe and John Roe | Updated 3 hours ago",), TABLE, outlet="KXAN") == (
+        ["Jane Doe", "John Roe"],
+        [],
+    )
+    assert visible_credits(("By Letters To The Editor",), TABLE, outlet="The Mercury News") == ([], [])
+    # the page's own author fields win; the line's people are only a fallback, its agencies always count
+    a = parse_attribution("Die Polizei sperrte die Autobahn.", outlet="ZEIT ONLINE")
+    merged = merge_page_credits(a, ("Anna Weber",), visible=("Von Karl Braun", "Quelle: dpa"))
+    assert (merged.reporters, merged.agencies) == (("Anna Weber",), ("dpa",))
