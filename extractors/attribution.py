@@ -1124,7 +1124,7 @@ def _cued_names(masked: str, para: str, index: int, acc: _Acc) -> None:
             pos = tok.end()
         if not hit:
             if _ENGLISH_CUE.match(cue) and (um := _UNKNOWN_AFTER_CUE.match(masked, cm.end())):
-                _cite_unknown(acc, um["name"], masked[cm.start() : um.end()])
+                _cite_unknown(acc, um["name"] or um["named"], masked[cm.start() : um.end()], named=bool(um["named"]))
             continue
         canonicals, end = hit
         if len(masked[pos:end]) <= 2 and _PERSONISH_CUE.match(cue):
@@ -1147,7 +1147,10 @@ def _cued_names(masked: str, para: str, index: int, acc: _Acc) -> None:
 
 # after an English citation cue found by _cued_names ("told", "according to", "wrote in", ...)
 _UNKNOWN_AFTER_CUE = re.compile(
-    rf"\s+(?:in\s+|for\s+)?(?:the\s+|The\s+)?(?P<name>(?:[A-Z][\w&'’.-]*\s+){{1,3}}{_NEWS_WORD})(?![\w'’]|\s+of\b)"
+    rf"\s+(?:in\s+|for\s+)?(?:the\s+|The\s+)?(?:(?P<name>(?:[A-Z][\w&'’.-]*\s+){{1,3}}{_NEWS_WORD})(?![\w'’]|\s+of\b)"
+    # "told People magazine", "according to the Asahi newspaper": the noun after the name says what it is
+    r"|(?P<named>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})\s+(?:magazine|newspaper|news agency|daily|tabloid|"
+    r"broadcaster|news site|news outlet|news website|TV station|radio station)\b)"
 )
 # words that make a name a university, a court, a ministry... whatever else it contains
 _NOT_NEWS_ORG = frozenset(
@@ -1163,13 +1166,14 @@ _UNKNOWN_BEFORE = re.compile(rf"(?P<name>(?:[A-Z][\w&'’.-]*\s+){{1,3}}{_NEWS_W
 _LEADING_NOT_NAME = frozenset("in on at by and but when as while after before if so then also".split())
 
 
-def _cite_unknown(acc: _Acc, name: str, span: str) -> None:
+def _cite_unknown(acc: _Acc, name: str, span: str, *, named: bool = False) -> None:
     """A news organisation missing from the table, named with a news word (``Philadelphia Magazine``,
-    ``Kyiv Post``) right after a citation cue or right before ``reported``: cited as written."""
+    ``Kyiv Post``) or followed by one (``People magazine``) right after a citation cue or right
+    before ``reported``: cited as written."""
     words = name.split()
     while words and (words[0].casefold() in _NAME_NEIGHBOURS_OK or words[0].casefold() in _LEADING_NOT_NAME):
         words.pop(0)
-    if len(words) < 2 or any(w.casefold().strip(".,") in _NOT_NEWS_ORG for w in words):
+    if len(words) < (1 if named else 2) or any(w.casefold().strip(".,") in _NOT_NEWS_ORG for w in words):
         return
     name = " ".join(words)
     if acc.table.resolve(name) or name.casefold() in _NOT_SOURCES:
