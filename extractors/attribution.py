@@ -1124,7 +1124,9 @@ def _cued_names(masked: str, para: str, index: int, acc: _Acc) -> None:
             pos = tok.end()
         if not hit:
             if _ENGLISH_CUE.match(cue) and (um := _UNKNOWN_AFTER_CUE.match(masked, cm.end())):
-                _cite_unknown(acc, um["name"] or um["named"], masked[cm.start() : um.end()], named=bool(um["named"]))
+                _cite_unknown(
+                    acc, um["name"] or um["named"], masked[cm.start() : um.end()], named=bool(um["named"])
+                )
             continue
         canonicals, end = hit
         if len(masked[pos:end]) <= 2 and _PERSONISH_CUE.match(cue):

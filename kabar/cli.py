@@ -253,12 +253,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="schedule the bundled demo site instead of seeds/sources.csv (offline; site on 127.0.0.1:8765)",
     )
 
+    report_formats = ("table", "wide", "csv", "json")
     p = sub.add_parser("runs", help="recent runs from the warehouse")
     _add_warehouse(p)
     p.add_argument("--limit", type=int, default=20)
+    p.add_argument(
+        "--format",
+        choices=report_formats,
+        default="table",
+        help="table (fits a terminal), wide (every column), csv, json",
+    )
 
     p = sub.add_parser("status", help="source health from the warehouse")
     _add_warehouse(p)
+    p.add_argument(
+        "--format",
+        choices=report_formats,
+        default="table",
+        help="table (fits a terminal), wide (every column), csv, json",
+    )
     return parser
 
 
@@ -531,8 +544,8 @@ def cmd_report(args: argparse.Namespace, which: str) -> int:
     from kabar.reports import print_runs, print_status
 
     if which == "runs":
-        return print_runs(_warehouse_path(args), limit=args.limit)
-    return print_status(_warehouse_path(args))
+        return print_runs(_warehouse_path(args), limit=args.limit, fmt=args.format)
+    return print_status(_warehouse_path(args), fmt=args.format)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,10 +23,24 @@ def _cell(v: object) -> str:
     return s[:8] if len(s) == 36 and s.count("-") == 4 else s  # UUIDs: the first 8 characters
 
 
-def _table(title: str, columns: list[str], rows: list[tuple]) -> Table:
+# the columns of the default table: what fits an 80-100 column terminal (csv and json carry all)
+_COMPACT = {
+    "runs": ("run_id", "flow_name", "state", "started_at", "duration_s", "new", "updated", "failed", "not_modified"),
+    "status": ("source_id", "last_success_at", "consecutive_failed_runs", "articles", "articles_per_day_7d",
+               "pending_urls", "failed_urls"),
+}  # fmt: skip
+_HEADERS = {  # short headers for the compact table
+    "consecutive_failed_runs": "failed runs", "articles_per_day_7d": "per day (7d)", "not_modified": "304",
+    "last_success_at": "last success", "started_at": "started", "duration_s": "secs", "flow_name": "flow",
+    "pending_urls": "pending", "failed_urls": "failed URLs",
+}  # fmt: skip
+
+
+def _table(title: str, columns: list[str], rows: list[tuple], *, wide: bool) -> Table:
     t = Table(title=title)
     for c in columns:
-        t.add_column(c, no_wrap=True, min_width=min(len(c), 12))
+        header = c if wide else _HEADERS.get(c, c)
+        t.add_column(header, no_wrap=wide, overflow="fold", min_width=min(len(header), 12 if wide else 4))
     for r in rows:
         t.add_row(*(_cell(v) for v in r))
     return t
@@ -37,21 +51,37 @@ def _name(path: str) -> str:
     return Path(location.catalog).name if location.kind == "sqlite" else location.display
 
 
-def _show(path: str, title: str, sql: str, params: list | None = None) -> int:
-    console = Console(width=max(shutil.get_terminal_size((160, 24)).columns, 160))
+def _show(
+    path: str, which: str, title: str, sql: str, params: list | None = None, *, fmt: str = "table"
+) -> int:
     try:
         columns, rows = query_readonly(path, sql, params)
     except WarehouseError as exc:
-        console.print(f"[red]kabar:[/red] {exc}")
+        Console(stderr=True).print(f"[red]kabar:[/red] {exc}")
         return 3
-    console.print(_table(title, columns, rows))
+    if fmt in ("csv", "json"):
+        from kabar.cli import _print_rows
+
+        _print_rows(columns, rows, fmt)
+        return 0
+    wide = fmt == "wide"
+    if not wide:  # the compact table: the columns that fit a terminal
+        keep = [i for i, c in enumerate(columns) if c in _COMPACT[which]]
+        columns = [columns[i] for i in keep]
+        rows = [tuple(r[i] for i in keep) for r in rows]
+    if wide:  # as wide as the widest cell of each column needs, whatever the terminal
+        need = sum(max([len(c), *(len(_cell(r[i])) for r in rows)]) + 3 for i, c in enumerate(columns)) + 1
+        console = Console(width=max(need, shutil.get_terminal_size((80, 24)).columns))
+    else:
+        console = Console()
+    console.print(_table(title, columns, rows, wide=wide))
     if not rows:
         console.print("(no rows yet: run `kabar demo` or `kabar ingest`)")
     return 0
 
 
-def print_runs(path: str, *, limit: int = 20) -> int:
-    return _show(path, f"Recent runs ({_name(path)})", read_query("recent_runs"), [limit])
+def print_runs(path: str, *, limit: int = 20, fmt: str = "table") -> int:
+    return _show(path, "runs", f"Recent runs ({_name(path)})", read_query("recent_runs"), [limit], fmt=fmt)
 
 
 def search_index_line(path: str) -> str:
@@ -70,9 +100,9 @@ def search_index_line(path: str) -> str:
     return "search index: up to date"
 
 
-def print_status(path: str) -> int:
-    code = _show(path, f"Source health ({_name(path)})", read_query("source_health"))
-    if code == 0:
+def print_status(path: str, *, fmt: str = "table") -> int:
+    code = _show(path, "status", f"Source health ({_name(path)})", read_query("source_health"), fmt=fmt)
+    if code == 0 and fmt in ("table", "wide"):
         try:
             Console(soft_wrap=True).print(search_index_line(path), markup=False)
         except WarehouseError as exc:  # e.g. the index file could not be read

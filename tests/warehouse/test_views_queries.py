@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -220,3 +221,33 @@ def test_maintenance_expiry_bounds_the_history(con, make_article) -> None:
     assert later.snapshots_expired > 0
     assert con.execute("SELECT version, run_id FROM article_versions").fetchall() == [(1, "r2")]
     assert con.execute("SELECT count(*), min(left(text, 9)) FROM articles").fetchone() == (1, "Teks baru")
+
+
+def test_kabar_runs_and_status_formats(db_path, seeds_dir, make_article) -> None:
+    """A compact table that fits a terminal by default; every column with wide, csv and json."""
+    with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as con:
+        warehouse.start_run(con, run_id="r1", flow_run_id=None, flow_name="ingest", parameters={})
+        warehouse.load_batch(con, run_id="r1", articles=[make_article(1)], failures=[], fetches=[])
+        warehouse.finish_run(con, run_id="r1", state="completed", counts={"new": 1}, per_source=[])
+    wh = str(db_path)
+    env = {**os.environ, "COLUMNS": "100"}
+    table = subprocess.run(
+        [sys.executable, "-m", "kabar.cli", "runs", "--warehouse", wh],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert table.returncode == 0, table.stderr
+    assert max(len(line) for line in table.stdout.splitlines()) <= 100
+    assert "completed" in table.stdout and "unchanged" not in table.stdout  # compact: fewer columns
+    rows = [
+        json.loads(line) for line in _kabar("runs", "--warehouse", wh, "--format", "json").stdout.splitlines()
+    ]
+    assert [(r["run_id"], r["state"], r["new"], r["unchanged"]) for r in rows] == [
+        ("r1", "completed", 1, None)
+    ]
+    csv_lines = _kabar("status", "--warehouse", wh, "--format", "csv").stdout.splitlines()
+    assert csv_lines[0].startswith("source_id,name,last_success_at") and len(csv_lines) >= 2
+    wide = subprocess.run(
+        [sys.executable, "-m", "kabar.cli", "status", "--warehouse", wh, "--format", "wide"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert wide.returncode == 0 and "share_missing_attribution" in wide.stdout
