@@ -15,13 +15,18 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -246,6 +251,8 @@ def ingest(
                     settings.batch_size,
                 )
 
+                progress = _Progress("ingest-progress", len(batches), len(pending))
+
                 def fetch_next(k: int) -> Any:
                     if k >= len(batches):
                         return None
@@ -290,6 +297,7 @@ def ingest(
                         len(articles),
                         len(failures),
                     )
+                    progress.batch_done(loaded, totals)
                     del outcomes, articles, results, ticket
                     gc_seconds += release_cycles()  # the batch's bodies hang off cycles: free them now
                 logger.info(
@@ -321,6 +329,36 @@ def ingest(
     }
     _artifacts(summary, rows, totals_row)
     return summary
+
+
+class _Progress:
+    """The run's progress artifact in the Prefect UI (key ``ingest-progress``), updated per batch.
+
+    A progress artifact is a convenience: if the API refuses it, the run goes on and says so once."""
+
+    def __init__(self, key: str, batches: int, urls: int) -> None:
+        self.batches = batches
+        self.urls = urls
+        self.artifact_id: Any = None
+        try:
+            self.artifact_id = create_progress_artifact(
+                0.0 if batches else 100.0, key=key, description=f"{urls} URLs in {batches} batches"
+            )
+        except Exception as exc:
+            get_run_logger().warning("progress artifact not created: %s", exc)
+
+    def batch_done(self, done: int, totals: Mapping[str, int]) -> None:
+        if self.artifact_id is None or not self.batches:
+            return
+        note = (
+            f"batch {done}/{self.batches}: {totals.get('fetched', 0)} fetched, {totals.get('new', 0)} new, "
+            f"{totals.get('updated', 0)} updated, {totals.get('failed', 0)} failed of {self.urls} URLs"
+        )
+        try:
+            update_progress_artifact(self.artifact_id, 100.0 * done / self.batches, description=note)
+        except Exception as exc:
+            get_run_logger().warning("progress artifact not updated: %s", exc)
+            self.artifact_id = None
 
 
 def _per_source_rows(per_source: dict[str, Counter[str]]) -> list[dict[str, Any]]:
