@@ -12,13 +12,14 @@ Thin Prefect wiring over plain functions (``kabar.pipeline``, ``extractors``, ``
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
@@ -394,18 +395,60 @@ def _warehouse_totals(con: Any) -> dict[str, Any]:
         return {"error": str(exc)}
 
 
-def source_warnings(rows: Sequence[dict[str, Any]]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class SourceFinding:
+    """A source a run should tell someone about."""
+
+    source: str
+    kind: Literal["broken", "silent"]  # failures and nothing loaded / nothing listed and no 304 either
+    message: str
+
+
+def source_findings(rows: Sequence[dict[str, Any]]) -> list[SourceFinding]:
     """Broken sources (failures, nothing loaded) and silent ones (nothing found, no 304 either)."""
     out = []
     for r in rows:
         loaded = r.get("new", 0) + r.get("updated", 0) + r.get("unchanged", 0)
         if r.get("failed") and not loaded:
-            out.append(
+            message = (
                 f"{r['source']}: broken ({r['failed']} failures, no article loaded: {r.get('failure_kinds')})"
             )
+            out.append(SourceFinding(r["source"], "broken", message))
         elif not r.get("discovered") and not r.get("not_modified") and not r.get("failed"):
-            out.append(f"{r['source']}: silent (its feeds and sitemaps listed no article URL)")
+            message = f"{r['source']}: silent (its feeds and sitemaps listed no article URL)"
+            out.append(SourceFinding(r["source"], "silent", message))
     return out
+
+
+def source_warnings(rows: Sequence[dict[str, Any]]) -> list[str]:
+    return [f.message for f in source_findings(rows)]
+
+
+def _emit_events(summary: Mapping[str, Any], findings: Sequence[SourceFinding]) -> None:
+    """Prefect events for Automations (docs/operations.md has a notification example):
+    ``kabar.source.broken`` / ``kabar.source.silent`` per source, ``kabar.run.degraded`` per run."""
+    from prefect.events import emit_event
+
+    run = {"prefect.resource.id": f"kabar.run.{summary['run_id']}", "prefect.resource.role": "run"}
+    try:
+        for f in findings:
+            emit_event(
+                event=f"kabar.source.{f.kind}",
+                resource={
+                    "prefect.resource.id": "kabar.source." + re.sub(r"[^\w.-]+", "-", f.source).strip("-"),
+                    "prefect.resource.name": f.source,
+                },
+                related=[run],
+                payload={"message": f.message, "run_id": summary["run_id"]},
+            )
+        if findings or summary.get("state") != "completed":
+            emit_event(
+                event="kabar.run.degraded",
+                resource={"prefect.resource.id": f"kabar.run.{summary['run_id']}"},
+                payload={"state": summary.get("state"), "warnings": [f.message for f in findings]},
+            )
+    except Exception as exc:  # events are a convenience: the run's data is committed
+        get_run_logger().warning("Prefect events not emitted: %s", exc)
 
 
 def _artifacts(summary: dict[str, Any], rows: Sequence[dict[str, Any]], totals: dict[str, Any]) -> None:
@@ -426,7 +469,8 @@ def _artifacts(summary: dict[str, Any], rows: Sequence[dict[str, Any]], totals: 
         ),
     ]
     md += ["", "Warehouse totals: " + ", ".join(f"{k} **{v}**" for k, v in totals.items())]
-    warnings = source_warnings(rows)
-    if warnings:
-        md += ["", "## Warnings", ""] + [f"- {w}" for w in warnings]
+    findings = source_findings(rows)
+    if findings:
+        md += ["", "## Warnings", ""] + [f"- {f.message}" for f in findings]
     create_markdown_artifact(key="ingest-summary", markdown="\n".join(md), description="Ingest run summary")
+    _emit_events(summary, findings)
