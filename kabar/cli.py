@@ -164,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="query the warehouse as it was at this instant (ISO 8601, e.g. 2026-12-01T08:00+07:00; "
         "naive = UTC), as far back as maintenance keeps snapshots",
     )
+    p.add_argument(
+        "--safe",
+        action="store_true",
+        help="no access to files outside the warehouse (read_text, read_csv, COPY ... TO fail) and no "
+        "way for the query to turn that back on: for queries written by someone else",
+    )
 
     p = sub.add_parser(
         "shell",
@@ -388,7 +394,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
             as_of = as_of.replace(tzinfo=UTC)
     try:
         columns, rows = query_readonly(
-            _warehouse_path(args), args.query, timezone=args.tz, snapshot_time=as_of
+            _warehouse_path(args), args.query, timezone=args.tz, snapshot_time=as_of, safe=args.safe
         )
     except WarehouseError as exc:
         print(f"kabar: {exc}", file=sys.stderr)

@@ -116,6 +116,15 @@ def stored_data_path(con: duckdb.DuckDBPyConnection) -> Path | None:
     return Path(str(row[0])) if row and row[0] else None
 
 
+def lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    """Only the lake's own data files stay readable; then lock the configuration."""
+    data = stored_data_path(con)
+    if data is not None:
+        con.execute("SET allowed_directories = [?]", [str(data).rstrip("/") + "/"])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
 def _as_location(where: Location | Path | str) -> Location:
     return where if isinstance(where, Location) else parse_location(where)
 
@@ -304,18 +313,25 @@ def query_readonly(
     *,
     timezone: str | None = None,
     snapshot_time: datetime | None = None,
+    safe: bool = False,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one query on a read-only connection; return (column names, rows).
 
     Never waits for a writer: it reads the last committed snapshot (or the one current at
     ``snapshot_time``).  Refuses when the warehouse does not exist.  Writes fail (the lake is
     attached read-only) and surface as :class:`WarehouseError`.
+
+    ``safe`` (``kabar sql --safe``, and any use on behalf of someone else): no file outside the
+    lake's data folder can be read or written (``read_text``, ``COPY ... TO``, ``read_csv`` fail),
+    and the query cannot change that (``enable_external_access = false``, configuration locked).
     """
     con = connect(where, read_only=True, snapshot_time=snapshot_time)
     try:
         try:
             if timezone:  # TIMESTAMPTZ values are shown (and ::DATE taken) in this zone
                 con.execute("SET TimeZone = ?", [timezone])
+            if safe:
+                lock_down(con)
             cur = con.execute(sql, params or [])
             if cur.description is None:
                 return [], []
@@ -330,6 +346,7 @@ def query_readonly(
 __all__ = [
     "ALIAS",
     "LOAD_THREADS",
+    "lock_down",
     "attach_options",
     "attach_sql",
     "connect",

@@ -63,6 +63,29 @@ def test_version_and_python_dash_m():
     assert m.returncode == 0 and "Exit codes" in m.stdout
 
 
+def test_sql_safe_reads_the_lake_but_no_other_file(tmp_path):
+    db = tmp_path / "w.ducklake"
+    con = warehouse.connect(db)
+    con.execute("CREATE TABLE t AS SELECT range AS x FROM range(100000)")  # large enough for Parquet files
+    con.close()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for you", encoding="utf-8")
+    ok = kabar("sql", "SELECT count(*) AS n FROM t", "--warehouse", str(db), "--format", "json", "--safe")
+    assert ok.returncode == 0 and json.loads(ok.stdout) == {"n": 100000}, ok.stderr
+    local = kabar(
+        "sql", f"SELECT content FROM read_text('{secret}')", "--warehouse", str(db), "--format", "json"
+    )
+    assert local.returncode == 0 and "not for you" in local.stdout  # the local user keeps DuckDB's reach
+    for query in (
+        f"SELECT content FROM read_text('{secret}')",
+        f"COPY (SELECT 1) TO '{tmp_path / 'out.csv'}'",
+        "SET enable_external_access = true",
+    ):
+        refused = kabar("sql", query, "--warehouse", str(db), "--safe")
+        assert refused.returncode != 0 and "not for you" not in refused.stdout, query
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_parse_founding_article():
     out = kabar(
         "parse",

@@ -19,6 +19,7 @@ import pytest
 
 import warehouse
 import warehouse.conflicts as conflicts
+from extractors.errors import WarehouseError
 from extractors.models import ArticleRef
 from tests.support import postgres
 from tests.support.db import read_one
@@ -127,3 +128,17 @@ def test_two_loaders_of_the_same_new_articles_at_once_leave_one_row_each(
     assert read_one(lake, "SELECT count(*) FROM url_state WHERE status = 'done'") == (10,)
     # the loser re-ran its transaction after the winner's commit: it found the rows and replaced them
     assert sorted((s.new, s.updated) for s in loaded.values()) == [(0, 10), (10, 0)]
+
+
+def test_safe_query_reads_the_lake_and_nothing_else(lake: warehouse.Location, tmp_path: Path) -> None:
+    """``kabar sql --safe``: the lake's files stay readable (on either catalog), other files do not."""
+    con = warehouse.connect(lake)
+    try:
+        con.execute("CREATE TABLE t AS SELECT range AS x FROM range(100000)")
+    finally:
+        con.close()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for you", encoding="utf-8")
+    assert warehouse.query_readonly(lake, "SELECT count(*) FROM t", safe=True)[1] == [(100000,)]
+    with pytest.raises(WarehouseError, match="disabled by configuration"):
+        warehouse.query_readonly(lake, f"SELECT content FROM read_text('{secret}')", safe=True)
