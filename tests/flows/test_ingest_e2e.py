@@ -264,7 +264,7 @@ def test_flow_run_is_completed_with_artifacts_in_prefect(demo_runs):
     by_key = {a.key: a for a in arts}
     assert set(by_key) >= {"ingest-per-source", "ingest-summary", "ingest-progress"}
     progress = by_key["ingest-progress"]
-    assert float(progress.data) == 100.0 and "batch 1/1" in (progress.description or "")
+    assert float(str(progress.data)) == 100.0 and "batch 1/1" in (progress.description or "")
     table = by_key["ingest-per-source"].data
     assert "demo" in str(table)
     assert "Warehouse totals" in str(by_key["ingest-summary"].data)

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from uuid import UUID
 
 from kabar.server import ServerInfo
 
@@ -37,7 +38,7 @@ def test_module_warnings_are_in_the_run_logs(prefect_server: ServerInfo) -> None
     messages: list[str] = []
     with get_client(sync_client=True) as client:
         for _ in range(30):  # logs are shipped in the background
-            logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])))
+            logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[UUID(run_id)])))
             messages = [log.message for log in logs]
             if any("probe.csv" in m for m in messages):
                 break

@@ -13,6 +13,7 @@ import sys
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import warehouse
 from kabar.server import ServerInfo
@@ -67,7 +68,7 @@ def test_hung_ingest_times_out_and_the_next_run_completes(prefect_server: Server
     with LocalSite() as site:
         site.routes["/sitemap.xml"] = sitemap
         site.routes["/berita/banjir.html"] = (200, {"Content-Type": "text/html"}, PAGE)
-        params = {
+        params: dict[str, Any] = {
             "warehouse_path": str(db),
             "sitemaps": [site.url("/sitemap.xml")],
             "allowed_hosts": [f"127.0.0.1:{site.port}"],
@@ -88,5 +89,6 @@ def test_hung_ingest_times_out_and_the_next_run_completes(prefect_server: Server
     assert [r[0] for r in runs] == ["failed", "completed"]  # the timed-out run is closed, not left running
     assert all(r[1] is not None for r in runs)
     with get_client(sync_client=True) as client:
+        assert state.state_details.flow_run_id is not None
         run = client.read_flow_run(state.state_details.flow_run_id)
     assert run.state is not None and run.state.name == "TimedOut"
