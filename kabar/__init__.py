@@ -12,3 +12,5 @@ import os
 
 KABAR_LOGGERS = ("extractors", "fetchers", "warehouse", "kabar", "flows")
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", ",".join(KABAR_LOGGERS))
+# outside a flow run (kabar sql, status, library use) those loggers only print: no API-handler warning
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
