@@ -53,11 +53,13 @@ def find_date_line(html: str | bytes) -> DateLine | None:
             break
     if not heads:
         return None
-    head = max(heads, key=lambda m: len(_visible(m.group(1))))
-    chunk = doc[head.end() : head.end() + _WINDOW]
-    text = _visible(chunk)[:_CHARS]
-    times = tuple(t.strip() for t in _TIME_ATTR.findall(chunk, 0, _TIME_WINDOW))
-    shown = htmllib.unescape(_TAG.sub("\n", _HIDDEN.sub(" ", chunk[:_TIME_WINDOW])))
+    head = max(heads, key=lambda m: len(_visible(m.group(1)))) if len(heads) > 1 else heads[0]
+    near = doc[head.end() : head.end() + _TIME_WINDOW]
+    shown = htmllib.unescape(_TAG.sub("\n", _HIDDEN.sub(" ", near)))
+    text = _SPACE.sub(" ", shown).strip()[:_CHARS]
+    if len(text) < _CHARS:  # markup-heavy pages: look further for the visible characters
+        text = _visible(doc[head.end() : head.end() + _WINDOW])[:_CHARS]
+    times = tuple(t.strip() for t in _TIME_ATTR.findall(near))
     lines = tuple(ln for ln in (_SPACE.sub(" ", x).strip() for x in shown.split("\n")) if ln)[:_LINES]
     return DateLine(times[:3], text, tuple(ln[:200] for ln in lines))
 

@@ -40,11 +40,11 @@ def og_site_name(html: bytes | str) -> str | None:
 
 
 _PUBLISHER_META = re.compile(
-    rb"<meta\b[^>]*?name\s*=\s*[\"'](?:copyright|publisher|dc\.publisher|dcterms\.publisher)[\"'][^>]*?"
-    rb"content\s*=\s*[\"']([^\"'<>]{2,160})[\"']",
+    r"<meta\b[^>]*?name\s*=\s*[\"'](?:copyright|publisher|dc\.publisher|dcterms\.publisher)[\"'][^>]*?"
+    r"content\s*=\s*[\"']([^\"'<>]{2,160})[\"']",
     re.I,
 )
-_PUBLISHER_JSON_LD = re.compile(rb"\"publisher\"\s*:\s*\{[^{}]{0,400}?\"name\"\s*:\s*\"([^\"]{2,120})\"")
+_PUBLISHER_JSON_LD = re.compile(r"\"publisher\"\s*:\s*\{[^{}]{0,400}?\"name\"\s*:\s*\"([^\"]{2,120})\"")
 _NAME_SEPARATORS = re.compile(r"\s+[-|–—:·•]\s+")
 
 
@@ -52,9 +52,14 @@ def page_publisher(html: bytes | str) -> str | None:
     """Who publishes the page: ``<meta name="copyright|publisher">``, else JSON-LD ``publisher.name``."""
     import html as htmllib
 
-    raw = html if isinstance(html, bytes) else html.encode("utf-8", "replace")
-    m = _PUBLISHER_META.search(raw[:65536]) or _PUBLISHER_JSON_LD.search(raw)
-    return htmllib.unescape(m.group(1).decode("utf-8", "replace")).strip() or None if m else None
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", "replace")
+    m = _PUBLISHER_META.search(html, 0, 65536)
+    pos = html.find('"publisher"') if m is None else -1
+    while m is None and pos >= 0:  # JSON-LD: try only where the key is
+        m = _PUBLISHER_JSON_LD.match(html, pos)
+        pos = html.find('"publisher"', pos + 11)
+    return htmllib.unescape(m.group(1)).strip() or None if m else None
 
 
 def site_name(raw: str | None, url: str | None = None) -> str | None:
