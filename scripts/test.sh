@@ -2,17 +2,22 @@
 # One command: install Kabar with its test tools and run the whole offline test suite.
 # Chromium and PostgreSQL (Debian packages) are installed for the UI browser test and the
 # PostgreSQL-catalog warehouse tests when apt is available as root and they are missing; without them
-# those tests are skipped.  No test reaches the internet.
+# those tests are skipped.  KABAR_NO_APT=1 installs no system package (those tests are then skipped,
+# and pytest's summary says so).  No test reaches the internet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! command -v chromium >/dev/null; then
-  echo "==> installing chromium (Debian package) for the UI test"
+apt_ok() { [ "${KABAR_NO_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+if [ "${KABAR_NO_APT:-0}" = 1 ]; then
+  echo "==> KABAR_NO_APT=1: no system package is installed (browser and PostgreSQL tests may be skipped)"
+fi
+if apt_ok && ! command -v chromium >/dev/null; then
+  echo "==> installing the Debian package chromium (apt-get, as root) for the UI browser test; KABAR_NO_APT=1 skips this"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
     || echo "    chromium install failed; the browser test will be skipped"
 fi
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! command -v initdb >/dev/null \
+if apt_ok && ! command -v initdb >/dev/null \
    && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "==> installing postgresql (Debian package) for the PostgreSQL-catalog warehouse tests"
+  echo "==> installing the Debian package postgresql (apt-get, as root) for the PostgreSQL-catalog tests; KABAR_NO_APT=1 skips this"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
     || echo "    postgresql install failed; the PostgreSQL-catalog tests will be skipped"
 fi

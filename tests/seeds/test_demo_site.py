@@ -168,7 +168,9 @@ def test_trafilatura_extracts_the_body(path: str) -> None:
 def test_founding_article_is_the_seed_verbatim() -> None:
     seed = SHARED / "seeds" / "egindo-shoigu.txt"
     if not seed.exists():
-        pytest.skip("../shared not present")
+        pytest.skip(
+            "../shared/seeds/egindo-shoigu.txt is not here: the demo copy of the founding article was not compared with it"
+        )
     lines = [ln for ln in seed.read_text(encoding="utf-8").splitlines() if ln.strip()]
     html = (
         SITE / "articles" / "shoigu-rusia-katakan-tiongkok-dan-rusia-harus-lawan-penahanan-as.html"
