@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 
 from extractors.attribution_table import TOKEN as _TOKEN
 from extractors.attribution_table import AgencyEntry, AgencyTable, load_agency_table
+from extractors.language import guess_language
 
 __all__ = [
     "AgencyEntry",
@@ -507,30 +508,6 @@ def _host(url: str | None) -> str | None:
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host
-
-
-def _guess_language(text: str) -> str:
-    sample = text[:3000].casefold()
-    id_score = sum(
-        sample.count(w)
-        for w in (
-            " yang ",
-            " dan ",
-            " di ",
-            " dengan ",
-            " untuk ",
-            " ini ",
-            " dari ",
-            " dalam ",
-            " tersebut",
-            " akan ",
-            " pada ",
-        )
-    )
-    en_score = sum(sample.count(w) for w in (" the ", " and ", " of ", " to ", " is ", " that ", " for "))
-    if id_score == en_score:
-        return ""
-    return "id" if id_score > en_score else "en"
 
 
 def _normalise(text: str) -> str:
@@ -1269,7 +1246,7 @@ def parse_attribution(
         selfs.add(host_canonical)
     out_name = outlet or host_canonical or None  # an unknown host is the fallback in _finish
     text = _normalise(text or "")
-    lang = (language or "").split("-")[0].casefold() or _guess_language(text)
+    lang = (language or "").split("-")[0].casefold() or guess_language(text) or ""
     if not lang:
         home = next((table.entry(c) for c in selfs if table.entry(c)), None)
         lang = "id" if home is not None and home.country == "ID" else "en"

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from seeds import SEEDS_DIR
+
 KINDS = frozenset({"agency", "outlet", "broadcaster", "press_release_wire"})
 _CASE_SENSITIVE_MAX = 6
 _KEY_STRIP = " \t.,:;()[]{}\"'“”‘’|/-–—"
@@ -193,7 +195,7 @@ def default_table_path() -> Path:
 
         return Path(seeds.__file__).resolve().parent / "agencies.csv"
     except ImportError:  # pragma: no cover - seeds is part of the same distribution
-        return Path(__file__).resolve().parents[1] / "seeds" / "agencies.csv"
+        return SEEDS_DIR / "agencies.csv"
 
 
 def read_agency_csv(path: Path) -> tuple[AgencyEntry, ...]:

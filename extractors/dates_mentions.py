@@ -135,7 +135,6 @@ _FUTURE_WORDS = {"depan", "mendatang", "nanti", "besok", "next", "coming", "this
 
 
 # --- triggers: each family's regex is tried only where a word could start it --------------------
-_WORD = re.compile(r"[^\W_][\w'\u2019]*")
 _DATED_F, _MONTH_F, _WEEKDAY_F, _RELATIVE_F = 1, 2, 4, 8
 _TRIGGERS: dict[str, int] = {}
 

@@ -1,7 +1,6 @@
 """Kabar's error hierarchy: one small tree, each class marked transient or permanent.
 
     KabarError                      base; ``transient`` says whether a retry may help
-    ├── DiscoveryError              a feed/sitemap could not be parsed (permanent)
     ├── FetchError                  anything that went wrong getting bytes
     │   ├── TransientFetchError     timeouts, connection errors, 429, 502/503/504 (retry)
     │   └── PermanentFetchError     404/410/451, non-HTML, too large, robots, private address
@@ -30,10 +29,6 @@ class KabarError(Exception):
     @property
     def message(self) -> str:
         return str(self)
-
-
-class DiscoveryError(KabarError):
-    kind = "discovery"
 
 
 class FetchError(KabarError):
@@ -68,7 +63,6 @@ def is_transient(exc: BaseException) -> bool:
 
 __all__ = [
     "KabarError",
-    "DiscoveryError",
     "FetchError",
     "TransientFetchError",
     "PermanentFetchError",

@@ -107,11 +107,6 @@ def html_region(html: bytes | str) -> str | None:
     return region if len(region) == 2 and region.isalpha() else None
 
 
-def _warm() -> None:
-    """Import trafilatura (and its lazy pieces) once per process."""
-    import trafilatura  # noqa: F401
-
-
 def page_metadata(tree: Any, *, url: str) -> Any:
     """trafilatura's ``extract_metadata`` without the fields Kabar never reads.
 

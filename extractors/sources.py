@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from extractors.errors import ParseError
 from extractors.models import SourceSpec
+from seeds import SEEDS_DIR
 
-SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
 DEFAULT_SOURCES = SEEDS_DIR / "sources.csv"
 DEMO_SOURCES = SEEDS_DIR / "demo_site" / "source.csv"
 BASE_PLACEHOLDER = "{BASE}"

@@ -2,7 +2,7 @@
 
 Thin Prefect wiring over plain functions (``kabar.pipeline``, ``extractors``, ``warehouse``):
 
-* one ``discover`` task for all feeds/sitemaps (conditional GET, retried only on transient errors);
+* one ``discover`` task for all feeds/sitemaps (conditional GET; the fetcher retries transient errors);
 * per batch of ``batch_size`` URLs: ``fetch-batch`` (httpx, async, polite), ``extract-batch``
   (process pool, both cores), ``load-batch`` (one DuckDB transaction).  The next batch downloads
   while the current one is extracted.  Never one task per article.
@@ -33,7 +33,6 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 import warehouse
-from extractors.errors import is_transient
 from extractors.models import ArticleRow, FailureRow, FetchResult, SourceSpec
 from fetchers import FetchConfig
 from kabar.fetchloop import BackgroundFetcher
@@ -53,21 +52,9 @@ def _quoted(value: T) -> T:
 COUNT_KEYS = ("discovered", "new_urls", "fetched", "new", "updated", "unchanged", "failed", "not_modified")
 
 
-def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
-    try:
-        exc = state.result(raise_on_failure=False)
-    except Exception as e:  # pragma: no cover - defensive
-        exc = e
-    return isinstance(exc, BaseException) and is_transient(exc)
-
-
-@task(
-    name="discover",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=5,
-    retry_condition_fn=_retry_transient,
-)
+# no task retries: discovery never raises for a document (each failure is a recorded row), and the
+# fetcher already retries transient errors per request
+@task(name="discover", cache_policy=NO_CACHE)
 def discover_task(
     fetcher: BackgroundFetcher, specs: list[SourceSpec], feed_state: dict, since: datetime | None = None
 ) -> DiscoverOutcome:

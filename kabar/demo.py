@@ -14,7 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "seeds" / "demo_site"
+from seeds import SEEDS_DIR
+
+DEMO_DIR = SEEDS_DIR / "demo_site"
 DEFAULT_DEMO_PORT = 8765
 
 _TYPES = {

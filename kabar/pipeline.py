@@ -19,7 +19,6 @@ from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources, with_base
 from extractors.urls import canonicalize_url, url_host
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 MAX_SITEMAP_DOCUMENTS = 200  # per source per run: a guard against sitemap-index loops and fan-out
 
 

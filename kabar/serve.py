@@ -37,8 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from kabar.server import ensure_server, prefect_home_for, server_env
+from seeds import SEEDS_DIR
 
-DEFAULT_SOURCES_CSV = Path(__file__).resolve().parents[1] / "seeds" / "sources.csv"
+DEFAULT_SOURCES_CSV = SEEDS_DIR / "sources.csv"
 MAINTENANCE_CRON = "0 3 * * *"
 
 

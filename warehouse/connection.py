@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from extractors.errors import WarehouseError
+from seeds import SEEDS_DIR
 from warehouse.location import (
     RAW_DIR_VARIABLE,
     SEARCH_FILE_VARIABLE,
@@ -272,7 +273,7 @@ def close(con: duckdb.DuckDBPyConnection) -> None:
 
 def default_seeds_dir() -> Path:
     """The repository's ``seeds/`` directory (``sources.csv``, ``agencies.csv``)."""
-    return Path(__file__).resolve().parents[1] / "seeds"
+    return SEEDS_DIR
 
 
 @contextmanager
