@@ -134,7 +134,7 @@ def main() -> int:
         print(f"no labelled set at {args.corpus}")
         return 1
     labels = [_label(json.loads(line)) for line in truth.read_text(encoding="utf-8").splitlines() if line]
-    from kabar.workers import warm_up
+    from pipeline.workers import warm_up
 
     warm_up()
     scores: list[Score] = []

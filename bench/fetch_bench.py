@@ -6,7 +6,7 @@
 
 The pages (``bench/benchsite.py``: the real pages of ``../shared/corpus/html/``, or the test
 fixtures) are served by a SEPARATE process, so the server's CPU is not counted.  The fetching side
-is the flow's: one ``kabar.fetchloop.BackgroundFetcher`` (an event loop in a daemon thread) built
+is the flow's: one ``pipeline.fetchloop.BackgroundFetcher`` (an event loop in a daemon thread) built
 from ``FetchConfig.from_settings(load_settings(allow_private=True))``, fed batches of ``--batch``
 URLs with ``fetch_many``.  Figures per run: wall time, this process's CPU (user + sys, from
 ``os.times()``; the main thread only blocks) and CPU ms per page.  Every result must be ``ok`` with
@@ -61,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from fetchers import FetchConfig
-    from kabar.fetchloop import BackgroundFetcher
-    from kabar.settings import load_settings
+    from pipeline.fetchloop import BackgroundFetcher
+    from pipeline.settings import load_settings
 
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()

@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     try:
-        from kabar.settings import load_settings
+        from pipeline.settings import load_settings
         from warehouse.connection import close, connect, query_readonly, set_memory_limit
         from warehouse.migrate import migrate
     except ImportError as exc:  # the warehouse package is being written alongside this bench

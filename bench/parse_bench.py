@@ -23,7 +23,7 @@ from extractors.dates import find_date_candidates
 from extractors.errors import ExtractionError
 from extractors.extract import extract_page
 from extractors.normalise import parse_text
-from kabar.workers import warm_up
+from pipeline.workers import warm_up
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

@@ -45,7 +45,7 @@ class FetchConfig:
 
     @classmethod
     def from_settings(cls, s: Any) -> FetchConfig:
-        """Build from ``kabar.settings.Settings`` (duck-typed: missing fields keep their defaults)."""
+        """Build from ``pipeline.settings.Settings`` (duck-typed: missing fields keep their defaults)."""
         kwargs: dict[str, Any] = {}
         for name in cls.__dataclass_fields__:
             if hasattr(s, name):

@@ -1,6 +1,6 @@
 """The ``ingest`` flow: discover -> fetch -> extract/parse/normalise -> load, in batches.
 
-Thin Prefect wiring over plain functions (``kabar.pipeline``, ``extractors``, ``warehouse``):
+Thin Prefect wiring over plain functions (``pipeline.steps``, ``extractors``, ``warehouse``):
 
 * one ``discover`` task for all feeds/sitemaps (conditional GET; the fetcher retries transient errors);
 * per batch of ``batch_size`` URLs: ``fetch-batch`` (httpx, async, polite), ``extract-batch``
@@ -35,10 +35,10 @@ from prefect.utilities.annotations import quote
 import warehouse
 from extractors.models import ArticleRow, FailureRow, FetchResult, SourceSpec
 from fetchers import FetchConfig
-from kabar.fetchloop import BackgroundFetcher
-from kabar.pipeline import DiscoverOutcome, discover_documents, jobs_for_batch, resolve_specs, source_key
-from kabar.settings import Settings, load_settings
-from kabar.workers import ExtractionPool, Ticket, release_cycles
+from pipeline.fetchloop import BackgroundFetcher
+from pipeline.settings import Settings, load_settings
+from pipeline.steps import DiscoverOutcome, discover_documents, jobs_for_batch, resolve_specs, source_key
+from pipeline.workers import ExtractionPool, Ticket, release_cycles
 from warehouse.connection import LOAD_THREADS
 
 T = TypeVar("T")

@@ -31,7 +31,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 import warehouse as wh
-from kabar.settings import load_settings
+from pipeline.settings import load_settings
 from warehouse.lakeops import CompactReport, compact, storage_bytes
 
 # Tables reported in the summary, in display order (a fixed allow-list: names never come from data).

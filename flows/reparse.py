@@ -20,9 +20,9 @@ import warehouse
 from extractors.models import ArticleRow, FailureRow, SourceSpec
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources
-from kabar.pipeline import page_job, spec_for_source_id
-from kabar.settings import load_settings
-from kabar.workers import ExtractionPool
+from pipeline.settings import load_settings
+from pipeline.steps import page_job, spec_for_source_id
+from pipeline.workers import ExtractionPool
 from warehouse.connection import LOAD_THREADS
 
 

@@ -523,7 +523,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     warehouse = _warehouse_path(args)
     _settle_prefect(warehouse, args.port)
     from kabar.serve import serve_command
-    from kabar.settings import load_settings
+    from pipeline.settings import load_settings
 
     settings = load_settings()  # KABAR_RAW_RETENTION_DAYS, KABAR_FETCH_LOG_RETENTION_DAYS -> maintenance
 

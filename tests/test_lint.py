@@ -25,5 +25,7 @@ def test_ruff_lint_and_format():
 
 @pytest.mark.slow
 def test_mypy_packages():
-    out = _run(str(BIN / "mypy"), "extractors", "fetchers", "warehouse", "kabar", "flows", "tests")
+    out = _run(
+        str(BIN / "mypy"), "extractors", "fetchers", "warehouse", "pipeline", "kabar", "flows", "tests"
+    )
     assert out.returncode == 0, out.stdout[-4000:]

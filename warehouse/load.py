@@ -37,7 +37,7 @@ from warehouse.rawstore import RAW_COMPRESSION, compress_body, raw_dir, write_pa
 
 log = logging.getLogger(__name__)
 
-AD_HOC_SOURCE = "(ad hoc)"  # per-source key for rows without a source_id (matches kabar.pipeline)
+AD_HOC_SOURCE = "(ad hoc)"  # per-source key for rows without a source_id (matches pipeline.steps)
 # canonicalize_url is pure; a batch asks for the same URL several times
 canonicalize_url = lru_cache(maxsize=65536)(_canonicalize_url)
 

@@ -266,7 +266,7 @@ def known_canonical_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) ->
 
 
 class FeedStateLike(Protocol):
-    """What :func:`set_feed_state` reads (``kabar.pipeline.FeedStateUpdate`` fits)."""
+    """What :func:`set_feed_state` reads (``pipeline.steps.FeedStateUpdate`` fits)."""
 
     @property
     def document_url(self) -> str: ...

@@ -214,7 +214,7 @@ def test_fetch_outside_context_is_a_programming_error() -> None:
 
 
 def test_from_settings() -> None:
-    from kabar.settings import Settings
+    from pipeline.settings import Settings
 
     s = Settings(allowed_hosts=("127.0.0.1:8000", "Demo.Local"), per_host_delay=1.5, retries=4)  # type: ignore[call-arg]
     cfg = FetchConfig.from_settings(s)

@@ -407,7 +407,7 @@ def test_ingest_and_reparse_load_under_the_configured_duckdb_memory_cap(
 ):
     """KABAR_LOAD_MEMORY_LIMIT reaches DuckDB in both loading flows; each run records what DuckDB applied."""
     from flows.reparse import reparse
-    from kabar.settings import Settings
+    from pipeline.settings import Settings
 
     db = tmp_path / "cap.ducklake"
     monkeypatch.setenv("KABAR_LOAD_MEMORY_LIMIT", "200MB")

@@ -1,4 +1,4 @@
-"""``kabar.pipeline.discover_documents`` over a real loopback site with the real fetcher."""
+"""``pipeline.steps.discover_documents`` over a real loopback site with the real fetcher."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from extractors.models import SourceSpec
 from fetchers import FetchConfig
-from kabar.fetchloop import BackgroundFetcher
-from kabar.pipeline import DiscoverOutcome, discover_documents
+from pipeline.fetchloop import BackgroundFetcher
+from pipeline.steps import DiscoverOutcome, discover_documents
 from tests.support.localsite import LocalSite
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'

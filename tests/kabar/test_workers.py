@@ -10,7 +10,7 @@ import pytest
 
 from extractors.models import ArticleRow, FailureRow
 from extractors.normalise import PageJob, process_page
-from kabar.workers import ExtractionPool
+from pipeline.workers import ExtractionPool
 
 
 def _job(name: str, body: bytes = b"") -> PageJob:

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 import warehouse
-from kabar.settings import load_settings
+from pipeline.settings import load_settings
 from tests.support.db import duckdb_says, one
 
 
