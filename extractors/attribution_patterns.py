@@ -289,9 +289,14 @@ _NOT_SOURCES = frozenset(
     "reddit weibo kemenkes kemenkeu bps bi ojk".split()
 )
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|\band\b|\bdan\b|&|\|)\s*")
-_DESK_WORDS = frozenset(
-    "service bureau desk staff team network newsroom agencies wires redaksi reporters correspondents".split()
+# last words of a desk, a wire or a company, not a person ("Express News Service", "ET Bureau",
+# "MM-Redaktion", "Nikkei Inc"), in the languages of the sources seen so far (credits.py uses it too)
+DESK_WORDS = frozenset(
+    """service bureau desk staff team network newsroom agencies wires redaksi reporters correspondents
+    correspondent corrispondente redaktion agenturen nachrichten online news inc ltd llc plc gmbh corp
+    corporation""".split()
 )
+_DESK_WORDS = DESK_WORDS
 _NAME_PLACE = re.compile(
     r"\s+(?:in|di|at)\s+(?:the\s+)?[A-Z][\w.'’-]*(?:(?:,\s*|\s+)(?!and\b|dan\b)[A-Z][\w.'’-]*)*"
 )

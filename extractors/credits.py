@@ -21,6 +21,7 @@ import re
 from dataclasses import replace
 
 from extractors.attribution import Attribution
+from extractors.attribution_patterns import DESK_WORDS as _DESK_WORDS
 from extractors.attribution_table import AgencyTable, load_agency_table
 from extractors.urls import url_host
 
@@ -28,12 +29,6 @@ _NOT_PEOPLE = frozenset(
     "admin administrator redaksi editor editors staff tim team newsroom desk web webmaster news "
     "reporter reporters correspondent agencies wires letters guest contributor anonymous journalist "
     "red redaktion agenturen nachrichten online".split()
-)
-# last words of a desk, a wire or a company, in the languages of the sources seen so far
-_DESK_WORDS = frozenset(
-    """staff team desk newsroom service bureau redaksi network reporters correspondents correspondent
-    corrispondente agencies wires redaktion agenturen nachrichten online news inc ltd llc plc gmbh corp
-    corporation""".split()
 )
 _ROLE_WORDS = (
     r"(?:writer|reporter|correspondent|journalist|editor|columnist|contributor|producer|"
