@@ -34,21 +34,21 @@ _ROLE_WORDS = (
     r"(?:writer|reporter|correspondent|journalist|editor|columnist|contributor|producer|"
     r"wartawan|pewarta|penulis|kontributor|redaktur)s?"
 )
+# words before a role ("Senior Political Correspondent")
+_TITLE_WORDS = (
+    r"(?:senior|chief|staff|special|political|foreign|business|sports|news|contributing|freelance|national|"
+    r"investigative|assistant|deputy|digital|video|managing|executive|associate)"
+)
 _ROLE_PREFIX = re.compile(
     r"^(?:(?:By|Oleh)\s+)?(?:(?P<org>(?:The )?[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})(?:'s|’s)?\s+)?"
-    r"(?:(?:senior|chief|staff|special|political|foreign|business|sports|news|contributing|freelance|"
-    rf"national|investigative|assistant|deputy|digital|video)\s+)*{_ROLE_WORDS}\s+(?=[A-Z])",
+    rf"(?:{_TITLE_WORDS}\s+)*{_ROLE_WORDS}\s+(?=[A-Z])",
     re.IGNORECASE,
 )
 _BY = re.compile(r"^(?:By|BY|Oleh|OLEH|Von|VON|Par|Por|Autor|Autorin|Author)\s*:?\s+")
 # "Capital Von Jemima Kelly": a section or magazine name before the byline's "by"
 _INNER_BY = re.compile(r"\s(?:Von|von|By|by|Par|par|Por|por)\s+(?=[A-Z])")
 _TITLE = re.compile(rf"\b{_ROLE_WORDS}\b|\b(?:editor|head|chief|director)\b", re.IGNORECASE)
-_TRAILING_TITLE = re.compile(
-    r"\s+(?:(?:senior|chief|staff|special|political|foreign|business|sports|news|contributing|freelance|national|"
-    rf"investigative|assistant|deputy|digital|video|managing|executive|associate)\s+)*{_ROLE_WORDS}\b.*$",
-    re.IGNORECASE,
-)
+_TRAILING_TITLE = re.compile(rf"\s+(?:{_TITLE_WORDS}\s+)*{_ROLE_WORDS}\b.*$", re.IGNORECASE)
 _PLACE_TAIL = re.compile(r"\s+(?:in|di|from|dari)\s+[A-Z][\w.'’ -]*$")
 _PARTS = re.compile(r"\s*(?:,|\||\s[-–—]\s|&|\band\b|\bdan\b|\bund\b|\bet\b)\s*")
 _SLUG = re.compile(r"^[\w'’.]+(?:-[\w'’.]+)+$")
