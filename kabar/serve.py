@@ -1,7 +1,7 @@
 """``kabar serve``: one long-running process that runs the scheduled flows (``prefect.serve``).
 
-Deployments served (docs/prefect.md §5: ``serve()`` next to a real ``prefect server start`` is the
-simplest robust "one command" scheduler):
+Deployments served (``serve()`` next to a real ``prefect server start``: the simplest robust
+"one command" scheduler; work pools and workers are for more than one machine):
 
 * ``ingest/ingest-every-<N>m``: the ingest flow every ``interval_minutes`` (default 15). A source
   with its own ``interval_minutes`` in ``seeds/sources.csv`` gets its own deployment at that cadence;

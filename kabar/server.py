@@ -1,6 +1,6 @@
 """A managed local Prefect server: one ``prefect server start`` per warehouse, started on demand.
 
-Prefect's ephemeral mode is slow and loses records on this machine (docs/prefect.md §2), and
+Prefect's ephemeral mode (no server) is slow to start and lost run records in our measurements, and
 ``serve()`` never schedules runs against it, so Kabar runs a real server in the background:
 
     ensure_server(home, 4200)   # reuse a live one, or start one detached and wait for /api/health

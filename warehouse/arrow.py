@@ -1,4 +1,4 @@
-"""Arrow schemas and column builders for bulk loads (never ``executemany``: docs/duckdb.md §2).
+"""Arrow schemas and column builders for bulk loads (never ``executemany``, which inserts row by row).
 
 Every batch handed to DuckDB is a ``pyarrow.Table`` with an explicit schema; timestamps are
 ``timestamp[us, tz=UTC]`` built from aware datetimes converted to UTC here, so the stored instant
