@@ -21,7 +21,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -457,21 +457,50 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+_RECORD_STRINGS = ("url", "text", "html", "published", "fetched_at", "language", "outlet")
+
+
+def _parse_jsonl_line(
+    raw: bytes, number: int, args: argparse.Namespace, parse_record: Callable[..., dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The output object for one ``kabar parse --jsonl`` input line (None for a blank line)."""
+    try:
+        line = raw.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        return {
+            "id": None,
+            "line": number,
+            "error": f"line {number} is not UTF-8 ({exc.reason} at byte {exc.start})",
+        }
+    if not line:
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "line": number, "error": f"line {number}: invalid JSON: {exc}"}
+    if not isinstance(record, dict):
+        kind = type(record).__name__
+        return {"id": None, "line": number, "error": f"line {number}: a JSON object is needed, not a {kind}"}
+    rid = record.get("id")
+    wrong = [k for k in _RECORD_STRINGS if record.get(k) is not None and not isinstance(record[k], str)]
+    if wrong:
+        return {"id": rid, "line": number, "error": f"line {number}: {', '.join(wrong)} must be a string"}
+    try:
+        return parse_record(record, defaults=args)
+    except Exception as exc:  # a parser bug must not end the stream: say which line and why
+        return {"id": rid, "line": number, "error": f"line {number}: {type(exc).__name__}: {exc}"}
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
     from kabar.parsecmd import parse_record
 
     if args.jsonl:
-        for line in sys.stdin:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                print(json.dumps({"id": None, "error": f"invalid JSON: {exc}"}), flush=True)
-                continue
-            out = parse_record(record, defaults=args)
-            print(json.dumps(out, ensure_ascii=False), flush=True)
+        # one output line per input line, always: a bad line gets an error line with its number and
+        # the stream goes on (bytes are read raw, so an undecodable line cannot stop the reader)
+        for number, raw in enumerate(sys.stdin.buffer, start=1):
+            out = _parse_jsonl_line(raw, number, args, parse_record)
+            if out is not None:
+                print(json.dumps(out, ensure_ascii=False, default=str), flush=True)
         return 0
     data = sys.stdin.buffer.read()
     rec: dict[str, Any] = {"url": args.url, "published": args.published}

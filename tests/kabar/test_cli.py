@@ -162,6 +162,35 @@ def test_parse_gives_the_day_as_the_source_states_it():
     assert "fetched_at" in bad.stdout + bad.stderr
 
 
+def test_parse_jsonl_never_stops_on_a_bad_line():
+    good = json.dumps(
+        {"id": "ok", "text": SEED.read_text(encoding="utf-8"), "url": "https://www.egindo.co/a/"}
+    )
+    lines = [
+        b"[1, 2, 3]",
+        b'"just a string"',
+        b"42",
+        json.dumps({"id": "typed", "text": 5}).encode(),
+        b"\xff\xfe not utf-8 \xc3",
+        b"{not json",
+        b"",
+        good.encode(),
+    ]
+    out = subprocess.run(
+        [sys.executable, "-m", "kabar.cli", "parse", "--jsonl"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.decode("utf-8").splitlines()]
+    assert [r.get("line") for r in rows[:6]] == [1, 2, 3, 4, 5, 6]  # the blank line 7 gives nothing
+    assert "JSON object is needed, not a list" in rows[0]["error"] and "not a str" in rows[1]["error"]
+    assert rows[3]["id"] == "typed" and "text must be a string" in rows[3]["error"]
+    assert "not UTF-8" in rows[4]["error"] and "invalid JSON" in rows[5]["error"]
+    assert rows[6]["id"] == "ok" and rows[6]["agencies"] == ["Channel NewsAsia"]  # the stream went on
+
+
 def test_sql_is_read_only(tmp_path):
     db = tmp_path / "w.ducklake"
     con = warehouse.connect(db)
