@@ -596,6 +596,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WarehouseError as exc:  # an old .duckdb path, a catalog that cannot be opened, ...
         print(f"kabar: {exc}", file=sys.stderr)
         return 3
+    except BrokenPipeError:  # `kabar sql ... | head`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout at exit
+        return 0
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

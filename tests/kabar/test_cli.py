@@ -63,6 +63,19 @@ def test_version_and_python_dash_m():
     assert m.returncode == 0 and "Exit codes" in m.stdout
 
 
+def test_sql_into_a_closed_pipe_ends_quietly(tmp_path):
+    db = tmp_path / "w.ducklake"
+    con = warehouse.connect(db)
+    con.execute("CREATE TABLE t AS SELECT range AS x FROM range(200000)")
+    con.close()
+    proc = subprocess.run(
+        f"{sys.executable} -m kabar.cli sql 'SELECT x FROM t' --warehouse {db} --format csv | head -n 2",
+        shell=True, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.stdout.splitlines() == ["x", "0"]
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
+
+
 def test_sql_safe_reads_the_lake_but_no_other_file(tmp_path):
     db = tmp_path / "w.ducklake"
     con = warehouse.connect(db)
