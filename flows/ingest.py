@@ -17,6 +17,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import CancelledError
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
@@ -37,7 +38,14 @@ from extractors.models import ArticleRow, FailureRow, FetchResult, SourceSpec
 from fetchers import FetchConfig
 from pipeline.fetchloop import BackgroundFetcher
 from pipeline.settings import Settings, load_settings
-from pipeline.steps import DiscoverOutcome, discover_documents, jobs_for_batch, resolve_specs, source_key
+from pipeline.steps import (
+    DiscoverOutcome,
+    discover_documents,
+    failure_reason,
+    jobs_for_batch,
+    resolve_specs,
+    source_key,
+)
 from pipeline.workers import ExtractionPool, Ticket, release_cycles
 from warehouse.connection import LOAD_THREADS
 
@@ -79,7 +87,11 @@ def discover_task(
 
 @task(name="fetch-batch", cache_policy=NO_CACHE)
 def fetch_task(fetcher: BackgroundFetcher, urls: list[str]) -> list[FetchResult]:
-    return fetcher.fetch_many(urls, kind="page")
+    try:
+        return fetcher.fetch_many(urls, kind="page")
+    except CancelledError:  # the run is stopping (a signal, an error elsewhere): the URLs stay pending
+        get_run_logger().info("fetch of %d URLs cancelled: the run is stopping; they stay pending", len(urls))
+        return []
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
@@ -186,6 +198,7 @@ def ingest(
             con, run_id=run_id, flow_run_id=flow_run_id, flow_name="ingest", parameters=params
         )
         state = "failed"
+        error: str | None = None  # why it did not complete (runs.error)
         try:
             with (
                 BackgroundFetcher(fetch_config) as fetcher,
@@ -294,10 +307,13 @@ def ingest(
                     loaded,
                 )
             state = "completed"
+        except BaseException as exc:  # interrupted, timed out, or a bug: say which in runs.error
+            error = failure_reason(exc)
+            raise
         finally:
             counts = {k: int(totals.get(k, 0)) for k in COUNT_KEYS}
             rows = _per_source_rows(per_source)
-            warehouse.finish_run(con, run_id=run_id, state=state, counts=counts, per_source=rows)
+            warehouse.finish_run(con, run_id=run_id, state=state, counts=counts, per_source=rows, error=error)
             totals_row = _warehouse_totals(con)
 
     if state == "completed" and settings.search_after_ingest and (counts["new"] or counts["updated"]):

@@ -21,7 +21,7 @@ from extractors.models import ArticleRow, FailureRow, SourceSpec
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources
 from pipeline.settings import load_settings
-from pipeline.steps import page_job, spec_for_source_id
+from pipeline.steps import failure_reason, page_job, spec_for_source_id
 from pipeline.workers import ExtractionPool
 from warehouse.connection import LOAD_THREADS
 
@@ -63,6 +63,7 @@ def reparse(
             parameters={"sources": sources, "duckdb_memory_limit": warehouse.current_memory_limit(con)},
         )
         state = "failed"
+        error: str | None = None  # why it did not complete (runs.error)
         try:
             with ExtractionPool(workers or 0) as pool:
                 for n, raw_batch in enumerate(
@@ -90,6 +91,11 @@ def reparse(
                         "reparse batch %d: %d pages, %d updated", n, len(jobs), getattr(stats, "updated", 0)
                     )
             state = "completed"
+        except BaseException as exc:  # interrupted, timed out, or a bug: say which in runs.error
+            error = failure_reason(exc)
+            raise
         finally:
-            warehouse.finish_run(con, run_id=run_id, state=state, counts=dict(totals), per_source=[])
+            warehouse.finish_run(
+                con, run_id=run_id, state=state, counts=dict(totals), per_source=[], error=error
+            )
     return {"run_id": run_id, "state": state, "duration_s": round(time.monotonic() - t0, 2), **totals}

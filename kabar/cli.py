@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -102,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Without PREFECT_API_URL, flow commands start (or reuse) a local Prefect server with its data beside "
         "the warehouse and leave it running for the UI; `kabar server stop` stops it.  "
         "Exit codes: 0 done; 1 the run or query failed (its error is printed and, for runs, stored in `runs`); "
-        "2 usage error; 3 the warehouse cannot be opened (wrong path, old .duckdb file, catalog unreachable).",
+        "2 usage error; 3 the warehouse cannot be opened (wrong path, old .duckdb file, catalog unreachable); "
+        "130 / 143 interrupted by SIGINT / SIGTERM (the run is recorded as failed, with the reason).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -591,8 +593,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    # SIGTERM (a service manager, `kill`) ends a run the way Ctrl-C does: the run is closed as failed
+    # with the reason in runs.error, workers are stopped, and no traceback is printed
+    previous = signal.signal(signal.SIGTERM, _terminate) if args.command in _RUN_COMMANDS else None
     try:
         return _dispatch(parser, args)
+    except KeyboardInterrupt as exc:
+        why = exc.args[0] if exc.args else "SIGINT"
+        print(
+            f"kabar: interrupted ({why}); a run in progress is recorded as failed in `kabar runs`",
+            file=sys.stderr,
+        )
+        return 143 if why == "SIGTERM" else 130
     except WarehouseError as exc:  # an old .duckdb path, a catalog that cannot be opened, ...
         print(f"kabar: {exc}", file=sys.stderr)
         return 3
@@ -600,6 +612,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout at exit
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+_RUN_COMMANDS = frozenset({"demo", "ingest", "reparse"})
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt("SIGTERM")
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ resolve_specs      : CLI/flow parameters -> the SourceSpecs of this run
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -342,3 +343,16 @@ __all__ = [
     "resolve_specs",
     "source_key",
 ]
+
+
+def failure_reason(exc: BaseException) -> str:
+    """``runs.error`` for a run that ended with ``exc``: what a person reading ``kabar runs`` needs."""
+    if isinstance(exc, KeyboardInterrupt):
+        return f"interrupted ({exc.args[0] if exc.args else 'SIGINT'})"
+    name = type(exc).__name__
+    if name == "TerminationSignal":  # Prefect's own SIGTERM handler inside a flow run
+        number = getattr(exc, "signal", None)
+        return f"interrupted ({signal.Signals(number).name if number else 'SIGTERM'})"
+    if "Timeout" in name or "TimedOut" in name:
+        return f"timed out ({name}: {exc})" if str(exc) else f"timed out ({name})"
+    return f"{name}: {exc}" if str(exc) else name

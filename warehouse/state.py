@@ -428,8 +428,10 @@ def finish_run(
     state: str,
     counts: Mapping[str, int],
     per_source: Sequence[Mapping[str, Any]],
+    error: str | None = None,
 ) -> None:
-    """Close a run: state, totals (columns + the full ``counts`` JSON) and per-source counts.
+    """Close a run: state, totals (columns + the full ``counts`` JSON), per-source counts and, for a
+    run that did not complete, why (``runs.error``).
 
     ``per_source`` rows name their source as ``source_id`` (or ``source``); known count keys also
     go to ``run_sources`` for ``v_source_health``.
@@ -445,14 +447,15 @@ def finish_run(
         cols["source_id"].append(str(source_id))
         for name in COUNT_COLUMNS:
             cols[name].append(_int(row.get(name)))
-        error = row.get("error")
-        cols["error"].append(None if error is None else str(error))
+        source_error = row.get("error")
+        cols["error"].append(None if source_error is None else str(source_error))
         cols["too_old"].append(_int(row.get("too_old")))
     sources = A.table(A.RUN_SOURCES, cols)
     values: dict[str, Any] = {name: _int(counts.get(name)) for name in COUNT_COLUMNS}
     values.update(
         run_id=run_id,
         state=state,
+        error=None if error is None else error[:2000],
         now=datetime.now(UTC),
         counts=json.dumps(dict(counts), default=str, sort_keys=True),
         per_source=json.dumps([dict(r) for r in per_source], default=str, sort_keys=True),
@@ -469,15 +472,15 @@ def _finish(con: duckdb.DuckDBPyConnection, run_id: str, values: dict[str, Any])
     """``finish_run``'s statements (inside its transaction, ``_kb_run_sources`` registered)."""
     assignments = ", ".join(f"{name} = ${name}" for name in COUNT_COLUMNS)
     updated = con.execute(
-        f"UPDATE runs SET finished_at = $now, state = $state, {assignments}, "
+        f"UPDATE runs SET finished_at = $now, state = $state, error = $error, {assignments}, "
         "counts = $counts::JSON, per_source = $per_source::JSON WHERE run_id = $run_id",
         values,
     ).fetchone()
     if not updated or not updated[0]:
         log.warning("finish_run: run %s was never started; recording it now", run_id)
         con.execute(
-            f"INSERT INTO runs (run_id, started_at, finished_at, state, {', '.join(COUNT_COLUMNS)}, counts, "
-            f"per_source) VALUES ($run_id, $now, $now, $state, "
+            f"INSERT INTO runs (run_id, started_at, finished_at, state, error, {', '.join(COUNT_COLUMNS)}, counts, "
+            f"per_source) VALUES ($run_id, $now, $now, $state, $error, "
             f"{', '.join('$' + n for n in COUNT_COLUMNS)}, $counts::JSON, $per_source::JSON)",
             values,
         )

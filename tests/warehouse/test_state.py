@@ -228,3 +228,35 @@ def test_source_health_counts_consecutive_failed_runs(con, make_article) -> None
     }
     assert health["egindo"] == (3, 2, 0.5, t0 + timedelta(days=3))
     assert health["cna"][:2] == (0, 0)
+
+
+def test_a_run_that_did_not_complete_says_why(db_path, seeds_dir) -> None:
+    """``runs.error`` keeps the run's reason even when its sources carry their own error field."""
+    from pipeline.steps import failure_reason
+
+    with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as con:
+        warehouse.start_run(con, run_id="r1", flow_run_id=None, flow_name="ingest", parameters={})
+        rows: list[dict[str, Any]] = [
+            {"source": "antara", "failed": 3, "error": None},
+            {"source": "detik", "error": "feed 503"},
+        ]
+        warehouse.finish_run(
+            con,
+            run_id="r1",
+            state="failed",
+            counts={"failed": 3},
+            per_source=rows,
+            error="interrupted (SIGTERM)",
+        )
+        warehouse.start_run(con, run_id="r2", flow_run_id=None, flow_name="ingest", parameters={})
+        warehouse.finish_run(con, run_id="r2", state="completed", counts={}, per_source=rows)
+        got = con.execute("SELECT run_id, state, error FROM runs ORDER BY run_id").fetchall()
+        per_source = con.execute(
+            "SELECT source_id, error FROM run_sources WHERE run_id = 'r1' ORDER BY 1"
+        ).fetchall()
+    assert got == [("r1", "failed", "interrupted (SIGTERM)"), ("r2", "completed", None)]
+    assert per_source == [("antara", None), ("detik", "feed 503")]
+    assert failure_reason(KeyboardInterrupt()) == "interrupted (SIGINT)"
+    assert failure_reason(KeyboardInterrupt("SIGTERM")) == "interrupted (SIGTERM)"
+    assert failure_reason(ValueError("bad row")) == "ValueError: bad row"
+    assert failure_reason(TimeoutError()).startswith("timed out")
