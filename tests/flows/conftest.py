@@ -4,7 +4,7 @@
 with a temporary PREFECT_HOME (analytics off), points this process at it (``PREFECT_API_URL`` in
 ``os.environ`` for subprocesses, and ``temporary_settings`` for the already-imported prefect), and
 stops it at the end of the session. A fresh server takes 20-45 s on the shared 2-core machine
-(docs/prefect.md §4, §6), so every test that needs one should share this fixture.
+(measured), so every test that needs one should share this fixture.
 
 Prefect is imported inside the fixture, so collecting this directory does not cost ``import prefect``
 when the slow tests are deselected.

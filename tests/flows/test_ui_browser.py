@@ -183,7 +183,7 @@ def test_flow_run_page_shows_run_and_table_artifact(
     assert clicked, "no Artifacts tab on the flow-run page"
     text = browser.wait_for_text([key, "ingest-summary"], timeout=30)
     elapsed = time.monotonic() - began
-    time.sleep(1.0)  # let the fade-in finish before the screenshot (docs/prefect.md §4)
+    time.sleep(1.0)  # let the fade-in finish before the screenshot
     shot = browser.call("Page.captureScreenshot", format="png")["data"]
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     png = OUTPUT_DIR / "prefect-ui-flow-run-artifacts.png"

@@ -54,7 +54,7 @@ def test_migrations_apply_on_empty_file_and_rerun_is_noop(db_path: Path) -> None
 
 
 def test_no_key_or_index_on_articles(db_path: Path) -> None:
-    """docs/duckdb.md §2.3: any ART index on the wide table makes every checkpoint rewrite it."""
+    """Measured on DuckDB 1.5.5: any ART index on the wide table made every checkpoint rewrite it."""
     con = warehouse.connect(db_path)
     try:
         migrate(con)
