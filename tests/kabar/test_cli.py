@@ -25,6 +25,15 @@ def kabar(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[s
     )
 
 
+def _lake_with(tmp_path, create_sql: str):
+    """A new lake ``w.ducklake`` under ``tmp_path`` holding the table ``create_sql`` makes."""
+    db = tmp_path / "w.ducklake"
+    con = warehouse.connect(db)
+    con.execute(create_sql)
+    con.close()
+    return db
+
+
 def test_help_lists_every_command():
     out = kabar("--help")
     assert out.returncode == 0
@@ -64,10 +73,7 @@ def test_version_and_python_dash_m():
 
 
 def test_sql_into_a_closed_pipe_ends_quietly(tmp_path):
-    db = tmp_path / "w.ducklake"
-    con = warehouse.connect(db)
-    con.execute("CREATE TABLE t AS SELECT range AS x FROM range(200000)")
-    con.close()
+    db = _lake_with(tmp_path, "CREATE TABLE t AS SELECT range AS x FROM range(200000)")
     proc = subprocess.run(
         f"{sys.executable} -m kabar.cli sql 'SELECT x FROM t' --warehouse {db} --format csv | head -n 2",
         shell=True, capture_output=True, text=True, timeout=120,
@@ -77,10 +83,7 @@ def test_sql_into_a_closed_pipe_ends_quietly(tmp_path):
 
 
 def test_sql_safe_reads_the_lake_but_no_other_file(tmp_path):
-    db = tmp_path / "w.ducklake"
-    con = warehouse.connect(db)
-    con.execute("CREATE TABLE t AS SELECT range AS x FROM range(100000)")  # large enough for Parquet files
-    con.close()
+    db = _lake_with(tmp_path, "CREATE TABLE t AS SELECT range AS x FROM range(100000)")  # in Parquet files, not inlined
     secret = tmp_path / "secret.txt"
     secret.write_text("not for you", encoding="utf-8")
     ok = kabar("sql", "SELECT count(*) AS n FROM t", "--warehouse", str(db), "--format", "json", "--safe")
@@ -205,10 +208,7 @@ def test_parse_jsonl_never_stops_on_a_bad_line():
 
 
 def test_sql_is_read_only(tmp_path):
-    db = tmp_path / "w.ducklake"
-    con = warehouse.connect(db)
-    con.execute("CREATE TABLE t AS SELECT 1 AS x")
-    con.close()
+    db = _lake_with(tmp_path, "CREATE TABLE t AS SELECT 1 AS x")
     ok = kabar("sql", "SELECT x FROM t", "--warehouse", str(db), "--format", "json")
     assert ok.returncode == 0 and json.loads(ok.stdout) == {"x": 1}
     bad = kabar("sql", "DELETE FROM t", "--warehouse", str(db))
@@ -279,10 +279,7 @@ def test_an_old_single_file_warehouse_is_migrated_by_one_command(tmp_path):
 
 
 def test_shell_attaches_the_lake_read_only(tmp_path):
-    db = tmp_path / "w.ducklake"
-    con = warehouse.connect(db)
-    con.execute("CREATE TABLE t AS SELECT 7 AS x")
-    con.close()
+    db = _lake_with(tmp_path, "CREATE TABLE t AS SELECT 7 AS x")
     printed = kabar("shell", "--warehouse", str(db), "--print-sql")
     assert printed.returncode == 0 and "READ_ONLY" in printed.stdout
     cli = Path(sys.executable).with_name("duckdb")
