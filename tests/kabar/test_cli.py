@@ -83,7 +83,9 @@ def test_sql_into_a_closed_pipe_ends_quietly(tmp_path):
 
 
 def test_sql_safe_reads_the_lake_but_no_other_file(tmp_path):
-    db = _lake_with(tmp_path, "CREATE TABLE t AS SELECT range AS x FROM range(100000)")  # in Parquet files, not inlined
+    db = _lake_with(
+        tmp_path, "CREATE TABLE t AS SELECT range AS x FROM range(100000)"
+    )  # in Parquet files, not inlined
     secret = tmp_path / "secret.txt"
     secret.write_text("not for you", encoding="utf-8")
     ok = kabar("sql", "SELECT count(*) AS n FROM t", "--warehouse", str(db), "--format", "json", "--safe")
