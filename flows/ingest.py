@@ -37,6 +37,7 @@ import warehouse
 from extractors.models import ArticleRow, FailureRow, FetchResult, SourceSpec
 from fetchers import FetchConfig
 from pipeline.fetchloop import BackgroundFetcher
+from pipeline.progress import Progress, report
 from pipeline.settings import Settings, load_settings
 from pipeline.steps import (
     DiscoverOutcome,
@@ -344,6 +345,7 @@ class _Progress:
         self.batches = batches
         self.urls = urls
         self.artifact_id: Any = None
+        report(Progress("ingest", 0, batches, f"{urls} URLs to fetch"))
         try:
             self.artifact_id = create_progress_artifact(
                 0.0 if batches else 100.0, key=key, description=f"{urls} URLs in {batches} batches"
@@ -352,6 +354,11 @@ class _Progress:
             get_run_logger().warning("progress artifact not created: %s", exc)
 
     def batch_done(self, done: int, totals: Mapping[str, int]) -> None:
+        note = (
+            f"{totals.get('fetched', 0)} fetched, {totals.get('new', 0)} new, {totals.get('updated', 0)} updated, "
+            f"{totals.get('failed', 0)} failed"
+        )
+        report(Progress("ingest", done, self.batches, note))
         if self.artifact_id is None or not self.batches:
             return
         note = (

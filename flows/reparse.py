@@ -20,6 +20,7 @@ import warehouse
 from extractors.models import ArticleRow, FailureRow, SourceSpec
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources
+from pipeline.progress import Progress, report
 from pipeline.settings import load_settings
 from pipeline.steps import failure_reason, page_job, spec_for_source_id
 from pipeline.workers import ExtractionPool
@@ -65,6 +66,12 @@ def reparse(
         state = "failed"
         error: str | None = None  # why it did not complete (runs.error)
         try:
+            stored = con.execute(
+                "SELECT count(*) FROM raw_pages WHERE $ids IS NULL OR list_contains($ids, source_id)",
+                {"ids": list(sources) if sources is not None else None},
+            ).fetchone()
+            total_pages = int(stored[0]) if stored else 0
+            report(Progress("reparse", 0, total_pages, "stored pages"))
             with ExtractionPool(workers or 0) as pool:
                 for n, raw_batch in enumerate(
                     warehouse.iter_raw_pages(con, source_ids=sources, batch_size=batch_size), 1
@@ -87,6 +94,7 @@ def reparse(
                     for k in ("new", "updated", "unchanged", "failed"):
                         totals[k] += int(getattr(stats, k, 0))
                     totals["pages"] += len(jobs)
+                    report(Progress("reparse", totals["pages"], total_pages, f"{totals['updated']} updated"))
                     logger.info(
                         "reparse batch %d: %d pages, %d updated", n, len(jobs), getattr(stats, "updated", 0)
                     )

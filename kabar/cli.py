@@ -22,7 +22,8 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -337,6 +338,34 @@ def _print_summary(summary: dict[str, Any]) -> None:
         print(f"Flow run in the Prefect UI: {api}/runs/flow-run/{summary['flow_run_id']}")
 
 
+@contextmanager
+def _terminal_progress(label: str) -> Iterator[None]:
+    """A progress bar on the terminal (stderr) while a flow runs here; nothing when not a TTY."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipeline.progress import subscribe
+
+    bar = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.fields[note]}"), console=Console(stderr=True), transient=True,
+    )  # fmt: skip
+    task = bar.add_task(label, total=None, note="")
+
+    def show(p: Any) -> None:
+        bar.update(task, completed=p.done, total=p.total or None, note=p.note)
+
+    stop = subscribe(show)
+    try:
+        with bar:
+            yield
+    finally:
+        stop()
+
+
 def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
     warehouse = _warehouse_path(args)
     _settle_prefect(warehouse, args.port)
@@ -358,17 +387,19 @@ def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
 
             with DemoSite(args.site_port or DEFAULT_DEMO_PORT) as site:
                 print(f"Demo site: {site.base}/", file=sys.stderr)
-                summary = ingest(**site.ingest_parameters(), **kwargs)
+                with _terminal_progress("ingest"):
+                    summary = ingest(**site.ingest_parameters(), **kwargs)
         else:
-            summary = ingest(
-                sources=args.source,
-                feeds=args.feed,
-                sitemaps=args.sitemap,
-                urls=args.url,
-                urls_file=args.urls_file,
-                allowed_hosts=args.allowed_host,
-                **kwargs,
-            )
+            with _terminal_progress("ingest"):
+                summary = ingest(
+                    sources=args.source,
+                    feeds=args.feed,
+                    sitemaps=args.sitemap,
+                    urls=args.url,
+                    urls_file=args.urls_file,
+                    allowed_hosts=args.allowed_host,
+                    **kwargs,
+                )
     except WarehouseError as exc:
         print(f"kabar: {exc}", file=sys.stderr)
         return 3
@@ -521,7 +552,8 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     _settle_prefect(warehouse, args.port)
     from flows.reparse import reparse
 
-    summary = reparse(warehouse_path=str(warehouse), sources=args.source, workers=args.workers)
+    with _terminal_progress("reparse"):
+        summary = reparse(warehouse_path=str(warehouse), sources=args.source, workers=args.workers)
     print(json.dumps(summary, default=str, indent=2))
     return 0
 

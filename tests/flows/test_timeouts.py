@@ -92,3 +92,30 @@ def test_hung_ingest_times_out_and_the_next_run_completes(prefect_server: Server
         assert state.state_details.flow_run_id is not None
         run = client.read_flow_run(state.state_details.flow_run_id)
     assert run.state is not None and run.state.name == "TimedOut"
+
+
+def test_ingest_reports_progress_per_batch(prefect_server: ServerInfo, tmp_path: Path) -> None:
+    """What the terminal bar and any other listener see: 0 of N batches, then one report per batch."""
+    from flows.ingest import ingest
+    from pipeline.progress import Progress, subscribe
+
+    seen: list[Progress] = []
+    stop = subscribe(seen.append)
+    try:
+        with LocalSite() as site:
+            pages = [f"/berita/{i}.html" for i in range(3)]
+            for path in pages:
+                site.routes[path] = (200, {"Content-Type": "text/html"}, PAGE)
+            urls = tmp_path / "urls.txt"
+            urls.write_text("\n".join(site.url(p) for p in pages) + "\n", encoding="utf-8")
+            summary = ingest.with_options(retries=0)(
+                warehouse_path=str(tmp_path / "kabar.ducklake"),
+                urls_file=str(urls),
+                allowed_hosts=[f"127.0.0.1:{site.port}"],
+                batch_size=2,
+            )
+    finally:
+        stop()
+    assert summary["new"] == 3
+    assert [(p.flow, p.done, p.total) for p in seen] == [("ingest", 0, 2), ("ingest", 1, 2), ("ingest", 2, 2)]
+    assert "new" in seen[-1].note
