@@ -85,12 +85,9 @@ def _is_account(name: str, outlet_words: list[str]) -> bool:
     first = _alnum(words[0])
     if not own or len(own) < 2:
         return False
-    if _alnum(name) in (own, _alnum(" ".join(outlet_words))) or _alnum(name).startswith(own + "de"):
+    if _alnum(name) in (own, _alnum(" ".join(outlet_words))):
         return True
-    rest = words[1:]
-    return first == own and (
-        not rest or all(len(w) <= 2 or w in _DESK_WORDS or w.isupper() for w in rest) or name.isupper()
-    )
+    return first == own and (name.isupper() or all(len(w) <= 2 or w in _DESK_WORDS for w in words[1:]))
 
 
 def split_byline(

@@ -13,6 +13,7 @@ from typing import Any
 from extractors.byline import page_author
 from extractors.errors import ExtractionError
 from extractors.models import ExtractedText
+from extractors.urls import url_host
 
 MIN_WORDS = 15  # below this, what trafilatura found is navigation or a stub, not an article
 # Chinese and Japanese write no spaces between words: their ideographs and kana count as half a
@@ -72,8 +73,6 @@ def site_name(raw: str | None, url: str | None = None) -> str | None:
         return raw
     label = ""
     if url:
-        from extractors.urls import url_host
-
         host = url_host(url).removeprefix("www.")
         label = re.sub(r"[^a-z0-9]", "", host.split(".")[0])
     for part in parts:

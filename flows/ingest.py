@@ -361,12 +361,9 @@ class _Progress:
         report(Progress("ingest", done, self.batches, note))
         if self.artifact_id is None or not self.batches:
             return
-        note = (
-            f"batch {done}/{self.batches}: {totals.get('fetched', 0)} fetched, {totals.get('new', 0)} new, "
-            f"{totals.get('updated', 0)} updated, {totals.get('failed', 0)} failed of {self.urls} URLs"
-        )
+        described = f"batch {done}/{self.batches}: {note} of {self.urls} URLs"
         try:
-            update_progress_artifact(self.artifact_id, 100.0 * done / self.batches, description=note)
+            update_progress_artifact(self.artifact_id, 100.0 * done / self.batches, description=described)
         except Exception as exc:
             get_run_logger().warning("progress artifact not updated: %s", exc)
             self.artifact_id = None

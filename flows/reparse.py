@@ -66,11 +66,7 @@ def reparse(
         state = "failed"
         error: str | None = None  # why it did not complete (runs.error)
         try:
-            stored = con.execute(
-                "SELECT count(*) FROM raw_pages WHERE $ids IS NULL OR list_contains($ids, source_id)",
-                {"ids": list(sources) if sources is not None else None},
-            ).fetchone()
-            total_pages = int(stored[0]) if stored else 0
+            total_pages = warehouse.count_raw_pages(con, source_ids=sources)
             report(Progress("reparse", 0, total_pages, "stored pages"))
             with ExtractionPool(workers or 0) as pool:
                 for n, raw_batch in enumerate(

@@ -23,7 +23,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -382,24 +382,24 @@ def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
         workers=args.workers,
     )
     try:
-        if demo:
-            from kabar.demo import DEFAULT_DEMO_PORT, DemoSite
+        with ExitStack() as stack:
+            if demo:
+                from kabar.demo import DEFAULT_DEMO_PORT, DemoSite
 
-            with DemoSite(args.site_port or DEFAULT_DEMO_PORT) as site:
+                site = stack.enter_context(DemoSite(args.site_port or DEFAULT_DEMO_PORT))
                 print(f"Demo site: {site.base}/", file=sys.stderr)
-                with _terminal_progress("ingest"):
-                    summary = ingest(**site.ingest_parameters(), **kwargs)
-        else:
-            with _terminal_progress("ingest"):
-                summary = ingest(
+                what = site.ingest_parameters()
+            else:
+                what = dict(
                     sources=args.source,
                     feeds=args.feed,
                     sitemaps=args.sitemap,
                     urls=args.url,
                     urls_file=args.urls_file,
                     allowed_hosts=args.allowed_host,
-                    **kwargs,
                 )
+            with _terminal_progress("ingest"):
+                summary = ingest(**what, **kwargs)
     except WarehouseError as exc:
         print(f"kabar: {exc}", file=sys.stderr)
         return 3

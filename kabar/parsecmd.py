@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from extractors.attribution import to_label_dict
 from extractors.credits import merge_page_credits
-from extractors.dates import PublishedDate, find_date_candidates
+from extractors.dates import find_date_candidates, resolve_published
 from extractors.dates_visible import find_date_line
 from extractors.errors import KabarError
 from extractors.language import guess_language
@@ -110,14 +111,10 @@ def parse_record(rec: dict[str, Any], *, defaults: argparse.Namespace | None = N
         now = fetched or datetime.now(UTC)
         known = None
         if given is not None:
+            # the given value read like any page's date (its precision, its stated offset), then marked given
             raw_given = str(rec.get("published") or getattr(d, "published", ""))
-            known = PublishedDate(
-                value=given.astimezone(ZoneInfo(tz)),
-                source="given",
-                granularity="second" if len(raw_given) > 16 else ("minute" if len(raw_given) > 10 else "day"),
-                raw=raw_given,
-                stated=given if given.utcoffset() else None,
-            )
+            resolved = resolve_published([("meta", raw_given)], tz=tz, fetched_at=max(now, given))
+            known = replace(resolved, source="given", flags=(), candidates=()) if resolved else None
         parsed = parse_text(
             text,
             url=url,

@@ -9,6 +9,7 @@
     pending_urls                what to fetch next (pending, retryable, or all with refresh)
     load_batch                  one transaction: articles + children, fetches, raw pages, failures, flips
     iter_raw_pages              stored bodies for ``kabar reparse`` (pack files in ``<warehouse>.raw/``)
+    count_raw_pages             how many of them (reparse progress)
     prune_raw_pages             retention; ``remove_unreferenced_packs`` drops packs no row points to
     prune_fetches               retention of the fetch-attempt log
     query_readonly              ``kabar sql``
@@ -47,6 +48,7 @@ from warehouse.state import (
     FeedState,
     PendingUrl,
     RawPage,
+    count_raw_pages,
     finish_run,
     get_feed_state,
     iter_raw_pages,
@@ -77,6 +79,7 @@ __all__ = [
     "default_seeds_dir",
     "finish_run",
     "get_feed_state",
+    "count_raw_pages",
     "iter_raw_pages",
     "known_canonical_urls",
     "load_batch",

@@ -567,6 +567,15 @@ LIMIT $limit
 """
 
 
+def count_raw_pages(con: duckdb.DuckDBPyConnection, *, source_ids: Sequence[str] | None = None) -> int:
+    """How many stored raw pages ``iter_raw_pages`` will yield (for progress reports)."""
+    row = con.execute(
+        "SELECT count(*) FROM raw_pages WHERE $ids IS NULL OR list_contains($ids, source_id)",
+        {"ids": list(source_ids) if source_ids is not None else None},
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def iter_raw_pages(
     con: duckdb.DuckDBPyConnection, *, source_ids: Sequence[str] | None = None, batch_size: int = 200
 ) -> Iterator[list[RawPage]]:
