@@ -81,9 +81,9 @@ def _fallbacks(label: Label, html: bytes) -> dict[str, str | None]:
     htmldate + URL + main text, and the same plus the date line under the headline."""
     from extractors.dates import resolve_published
     from extractors.dates_visible import find_date_line
-    from extractors.errors import ExtractionError
     from extractors.extract import extract_page, html_language, html_region
     from extractors.zones import default_timezone
+    from records.errors import ExtractionError
 
     try:
         ext = extract_page(html, url=label.url)

@@ -44,7 +44,7 @@ from load_bench import _chunks, loadavg, make_row  # noqa: E402
 from table import Row, print_table  # noqa: E402
 
 import warehouse  # noqa: E402
-from extractors.models import ArticleRef  # noqa: E402
+from records.models import ArticleRef  # noqa: E402
 
 RATIO_TARGET = 0.9
 GROW_CHUNK = 250_000

@@ -54,7 +54,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from table import Row, print_table  # noqa: E402
 
-from extractors.models import (  # noqa: E402
+from records.models import (  # noqa: E402
     ArticleRow,
     AttributionRow,
     DateRow,

@@ -20,10 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extractors.dates import find_date_candidates
-from extractors.errors import ExtractionError
 from extractors.extract import extract_page
 from extractors.normalise import parse_text
 from pipeline.workers import warm_up
+from records.errors import ExtractionError
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

@@ -48,8 +48,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import fromstring as _defused_fromstring
 
-from extractors.models import ArticleRef, DiscoveredVia, Discovery, DocumentKind
 from extractors.urls import canonicalize_url, is_http_url
+from records.models import ArticleRef, DiscoveredVia, Discovery, DocumentKind
 
 MAX_XML_BYTES = 50 * 1024 * 1024  # sitemap protocol limit (uncompressed); also the gzip cap
 

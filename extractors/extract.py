@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 from extractors.byline import page_author
-from extractors.errors import ExtractionError
-from extractors.models import ExtractedText
 from extractors.urls import url_host
+from records.errors import ExtractionError
+from records.models import ExtractedText
 
 MIN_WORDS = 15  # below this, what trafilatura found is navigation or a stub, not an article
 # Chinese and Japanese write no spaces between words: their ideographs and kana count as half a

@@ -27,12 +27,12 @@ from extractors.dates import (
     resolve_published,
 )
 from extractors.dates_visible import DateLine, find_date_line
-from extractors.errors import KabarError
 from extractors.extract import extract_page, html_region, page_date, parse_html
 from extractors.language import guess_language
-from extractors.models import ArticleRow, AttributionRow, DateRow, FailureRow
 from extractors.urls import canonicalize_url
 from extractors.zones import default_timezone
+from records.errors import KabarError
+from records.models import ArticleRow, AttributionRow, DateRow, FailureRow
 
 _ROLE_FIELDS = (
     ("agencies", "agency"),

@@ -16,8 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from extractors.errors import ParseError
-from extractors.models import SourceSpec
+from records.errors import ParseError
+from records.models import SourceSpec
 from seeds import SEEDS_DIR
 
 DEFAULT_SOURCES = SEEDS_DIR / "sources.csv"

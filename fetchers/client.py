@@ -42,7 +42,6 @@ from typing import Any, Literal
 
 import httpx
 
-from extractors.models import FetchAttempt, FetchResult
 from fetchers.body import (
     GZIP_MAGIC,
     BodyTooLarge,
@@ -74,6 +73,8 @@ from fetchers.guard import (
     system_resolver,
 )
 from fetchers.robots import ROBOTS_MAX_BYTES, RobotsPolicy, allow_all, policy_from_response
+from records.errors import http_error_class
+from records.models import FetchAttempt, FetchResult
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ def _status_label(status: int) -> str:
 
 
 def _status_failure(url: httpx.URL, status: int, headers: httpx.Headers) -> Failure:
-    kind = "http_5xx" if status >= 500 else f"http_{status}"
+    kind = http_error_class(status)
     transient = status in _TRANSIENT_STATUS
     message = f"The server answered {_status_label(status)} for {url}."
     if transient:

@@ -1,4 +1,4 @@
-"""Fetch failures: the error tree of ``extractors.errors`` with the details a FetchResult records.
+"""Fetch failures: the error tree of ``records.errors`` with the details a FetchResult records.
 
     FetchError
     ├── TransientFetchError ── TransientFailure   (retried within a fetch, ``transient=True``)
@@ -7,12 +7,12 @@
 ``kind`` is the ``error_class`` string written to ``FetchResult``/``FetchAttempt`` (``timeout``,
 ``http_404``, ``private_address`` ...).  Both carry the URL they concern, the HTTP status when there
 was one, the server's ``Retry-After`` in seconds when given, and whether the failure is already
-recorded as a :class:`~extractors.models.FetchAttempt` (``logged``).
+recorded as a :class:`~records.models.FetchAttempt` (``logged``).
 """
 
 from __future__ import annotations
 
-from extractors.errors import FetchError, PermanentFetchError, TransientFetchError
+from records.errors import ErrorClass, FetchError, PermanentFetchError, TransientFetchError
 
 
 class _Details(FetchError):
@@ -25,7 +25,7 @@ class _Details(FetchError):
 
     def __init__(
         self,
-        kind: str,
+        kind: ErrorClass,
         message: str,
         *,
         url: str,

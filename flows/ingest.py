@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import CancelledError
 from dataclasses import dataclass, replace
@@ -34,7 +34,6 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 import warehouse
-from extractors.models import ArticleRow, FailureRow, FetchResult, SourceSpec
 from fetchers import FetchConfig
 from pipeline.fetchloop import BackgroundFetcher
 from pipeline.progress import Progress, report
@@ -48,6 +47,8 @@ from pipeline.steps import (
     source_key,
 )
 from pipeline.workers import ExtractionPool, Ticket, release_cycles
+from records.counts import RunCounts, add_to, total
+from records.models import ArticleRow, FailureRow, FetchResult, SourceSpec
 from warehouse.connection import LOAD_THREADS
 
 T = TypeVar("T")
@@ -58,7 +59,17 @@ def _quoted(value: T) -> T:
     return cast(T, quote(value))
 
 
-COUNT_KEYS = ("discovered", "new_urls", "fetched", "new", "updated", "unchanged", "failed", "not_modified")
+# the run totals an ingest summary (the flow's result) carries
+SUMMARY_COUNTS = (
+    "discovered",
+    "new_urls",
+    "fetched",
+    "new",
+    "updated",
+    "unchanged",
+    "failed",
+    "not_modified",
+)
 
 
 # no task retries: discovery never raises for a document (each failure is a recorded row), and the
@@ -80,7 +91,7 @@ def discover_task(
         logger.info(
             "older than %s (max age): %d URLs skipped, %d child sitemaps not fetched",
             since.strftime("%Y-%m-%d %H:%M UTC"),
-            sum(outcome.per_source_too_old.values()),
+            total(outcome.per_source).too_old,
             outcome.old_sitemaps,
         )
     return outcome
@@ -104,7 +115,7 @@ def extract_task(pool: ExtractionPool, ticket: Ticket) -> list[ArticleRow | Fail
 @task(name="load-batch", cache_policy=NO_CACHE)
 def load_task(
     con: Any, run_id: str, articles: list[ArticleRow], failures: list[FailureRow], fetches: list[FetchResult]
-) -> Any:
+) -> warehouse.BatchStats:
     return warehouse.load_batch(con, run_id=run_id, articles=articles, failures=failures, fetches=fetches)
 
 
@@ -127,11 +138,6 @@ def _batches(items: list[Any], size: int) -> list[list[Any]]:
     out = [items[:first]] if items else []
     out += [items[i : i + size] for i in range(first, len(items), size)]
     return out
-
-
-def _merge(target: dict[str, Counter[str]], per_source: dict[str, dict[str, int]] | None) -> None:
-    for src, counts in (per_source or {}).items():
-        target[src].update({k: int(v) for k, v in counts.items()})
 
 
 _RUNNER: Any = ThreadPoolTaskRunner(max_workers=3)  # fetch-ahead + the flow's own calls; bounded
@@ -183,8 +189,8 @@ def ingest(
     flow_run_id = str(flow_run.id) if flow_run.id else None
     run_id = flow_run_id or str(uuid.uuid4())
     t0 = time.monotonic()
-    totals: Counter[str] = Counter()
-    per_source: dict[str, Counter[str]] = defaultdict(Counter)
+    per_source: dict[str, RunCounts] = {}  # what the run did, per source (summed into the run's totals)
+    new_urls = 0
     params = {"sources": [s.source_id for s in specs], "refresh": refresh, "max_urls": max_urls}
     # max age: URLs listed with an older date (and sitemaps unchanged since) are left alone
     since = datetime.now(UTC) - timedelta(days=settings.max_age_days) if settings.max_age_days > 0 else None
@@ -210,7 +216,7 @@ def ingest(
                 feed_state = warehouse.get_feed_state(con, doc_urls) if not refresh else {}
                 outcome = discover_task(fetcher, _quoted(specs), feed_state, since)
                 warehouse.set_feed_state(con, outcome.feed_updates)
-                stats = warehouse.record_discovered(con, run_id, outcome.refs)
+                new_urls = warehouse.record_discovered(con, run_id, outcome.refs).new
                 if outcome.failures or outcome.fetches:
                     warehouse.load_batch(
                         con,
@@ -220,19 +226,7 @@ def ingest(
                         fetches=outcome.fetches,
                         keep_raw=False,
                     )
-                totals["discovered"] = len(outcome.refs)
-                totals["not_modified"] = outcome.not_modified
-                totals["new_urls"] = int(getattr(stats, "new", 0))
-                for src, n in outcome.per_source_refs.items():
-                    per_source[src]["discovered"] += n
-                for src, n in outcome.per_source_not_modified.items():
-                    per_source[src]["not_modified"] += n
-                for src, n in outcome.per_source_too_old.items():
-                    per_source[src]["too_old"] += n
-                for f in outcome.failures:
-                    per_source[source_key(f.source_id)]["failed"] += 1
-                    per_source[source_key(f.source_id)][f"failed:{f.error_class}"] += 1
-                totals["failed"] += len(outcome.failures)
+                per_source = dict(outcome.per_source)
 
                 # ---- fetch / extract / load, batch by batch
                 source_ids = [s.source_id for s in specs]
@@ -280,16 +274,15 @@ def ingest(
                     failures = fetch_failures + [o for o in outcomes if isinstance(o, FailureRow)]
                     bstats = load_task(con, run_id, _quoted(articles), _quoted(failures), _quoted(results))
                     loaded += 1
-                    totals["fetched"] += sum(1 for r in results if r.ok)
-                    for k in ("new", "updated", "unchanged", "failed"):
-                        totals[k] += int(getattr(bstats, k, 0))
-                    _merge(per_source, getattr(bstats, "per_source", None))
-                    for f in failures:
-                        per_source[source_key(f.source_id)][f"failed:{f.error_class}"] += 1
-                    for r in results:
-                        if r.ok:
-                            known = listed.get(r.url)
-                            per_source[source_key(known.source_id if known else None)]["fetched"] += 1
+                    for src, counts in bstats.per_source.items():
+                        add_to(per_source, src, counts)
+                    fetched = Counter(
+                        source_key(listed[r.url].source_id if r.url in listed else None)
+                        for r in results
+                        if r.ok
+                    )
+                    for src, n in fetched.items():
+                        add_to(per_source, src, RunCounts(fetched=n))
                     logger.info(
                         "batch %d/%d (%d%%): %d fetched, %d articles, %d failed",
                         loaded,
@@ -299,7 +292,7 @@ def ingest(
                         len(articles),
                         len(failures),
                     )
-                    progress.batch_done(loaded, totals)
+                    progress.batch_done(loaded, total(per_source))
                     del outcomes, articles, results, ticket
                     gc_seconds += release_cycles()  # the batch's bodies hang off cycles: free them now
                 logger.info(
@@ -312,12 +305,13 @@ def ingest(
             error = failure_reason(exc)
             raise
         finally:
-            counts = {k: int(totals.get(k, 0)) for k in COUNT_KEYS}
-            rows = _per_source_rows(per_source)
-            warehouse.finish_run(con, run_id=run_id, state=state, counts=counts, per_source=rows, error=error)
+            totals = replace(total(per_source), new_urls=new_urls, error=None)
+            warehouse.finish_run(
+                con, run_id=run_id, state=state, totals=totals, per_source=per_source, error=error
+            )
             totals_row = _warehouse_totals(con)
 
-    if state == "completed" and settings.search_after_ingest and (counts["new"] or counts["updated"]):
+    if state == "completed" and settings.search_after_ingest and (totals.new or totals.updated):
         try:
             stale, indexed = search_index_task(settings.warehouse)
             logger.info("search index rebuilt: %s documents (%d new or changed articles)", indexed, stale)
@@ -329,10 +323,11 @@ def ingest(
         "flow_run_id": flow_run_id,
         "state": state,
         "duration_s": round(duration, 2),
-        **counts,
-        "per_source": rows,
+        **{k: getattr(totals, k) for k in SUMMARY_COUNTS},
+        "per_source": _per_source_rows(per_source),
+        "warnings": source_warnings(per_source),
     }
-    _artifacts(summary, rows, totals_row)
+    _artifacts(summary, per_source, totals_row)
     return summary
 
 
@@ -353,11 +348,8 @@ class _Progress:
         except Exception as exc:
             get_run_logger().warning("progress artifact not created: %s", exc)
 
-    def batch_done(self, done: int, totals: Mapping[str, int]) -> None:
-        note = (
-            f"{totals.get('fetched', 0)} fetched, {totals.get('new', 0)} new, {totals.get('updated', 0)} updated, "
-            f"{totals.get('failed', 0)} failed"
-        )
+    def batch_done(self, done: int, totals: RunCounts) -> None:
+        note = f"{totals.fetched} fetched, {totals.new} new, {totals.updated} updated, {totals.failed} failed"
         report(Progress("ingest", done, self.batches, note))
         if self.artifact_id is None or not self.batches:
             return
@@ -369,25 +361,23 @@ class _Progress:
             self.artifact_id = None
 
 
-def _per_source_rows(per_source: dict[str, Counter[str]]) -> list[dict[str, Any]]:
+def _per_source_rows(per_source: Mapping[str, RunCounts]) -> list[dict[str, Any]]:
+    """One table row per source (the summary, the artifact, ``kabar ingest``'s table)."""
     rows = []
     for src in sorted(per_source):
         c = per_source[src]
-        kinds = ", ".join(
-            f"{k.split(':', 1)[1]}={v}" for k, v in sorted(c.items()) if k.startswith("failed:")
-        )
         rows.append(
             {
                 "source": src,
-                "discovered": c.get("discovered", 0),
-                "too_old": c.get("too_old", 0),
-                "fetched": c.get("fetched", 0),
-                "new": c.get("new", 0),
-                "updated": c.get("updated", 0),
-                "unchanged": c.get("unchanged", 0),
-                "failed": c.get("failed", 0),
-                "not_modified": c.get("not_modified", 0),
-                "failure_kinds": kinds,
+                "discovered": c.discovered,
+                "too_old": c.too_old,
+                "fetched": c.fetched,
+                "new": c.new,
+                "updated": c.updated,
+                "unchanged": c.unchanged,
+                "failed": c.failed,
+                "not_modified": c.not_modified,
+                "failure_kinds": c.kinds_text(),
             }
         )
     return rows
@@ -411,24 +401,22 @@ class SourceFinding:
     message: str
 
 
-def source_findings(rows: Sequence[dict[str, Any]]) -> list[SourceFinding]:
+def source_findings(per_source: Mapping[str, RunCounts]) -> list[SourceFinding]:
     """Broken sources (failures, nothing loaded) and silent ones (nothing found, no 304 either)."""
     out = []
-    for r in rows:
-        loaded = r.get("new", 0) + r.get("updated", 0) + r.get("unchanged", 0)
-        if r.get("failed") and not loaded:
-            message = (
-                f"{r['source']}: broken ({r['failed']} failures, no article loaded: {r.get('failure_kinds')})"
-            )
-            out.append(SourceFinding(r["source"], "broken", message))
-        elif not r.get("discovered") and not r.get("not_modified") and not r.get("failed"):
-            message = f"{r['source']}: silent (its feeds and sitemaps listed no article URL)"
-            out.append(SourceFinding(r["source"], "silent", message))
+    for src in sorted(per_source):
+        c = per_source[src]
+        if c.failed and not c.loaded:
+            message = f"{src}: broken ({c.failed} failures, no article loaded: {c.kinds_text()})"
+            out.append(SourceFinding(src, "broken", message))
+        elif not c.discovered and not c.not_modified and not c.failed:
+            message = f"{src}: silent (its feeds and sitemaps listed no article URL)"
+            out.append(SourceFinding(src, "silent", message))
     return out
 
 
-def source_warnings(rows: Sequence[dict[str, Any]]) -> list[str]:
-    return [f.message for f in source_findings(rows)]
+def source_warnings(per_source: Mapping[str, RunCounts]) -> list[str]:
+    return [f.message for f in source_findings(per_source)]
 
 
 def _emit_events(summary: Mapping[str, Any], findings: Sequence[SourceFinding]) -> None:
@@ -458,10 +446,10 @@ def _emit_events(summary: Mapping[str, Any], findings: Sequence[SourceFinding]) 
         get_run_logger().warning("Prefect events not emitted: %s", exc)
 
 
-def _artifacts(summary: dict[str, Any], rows: Sequence[dict[str, Any]], totals: dict[str, Any]) -> None:
+def _artifacts(summary: dict[str, Any], per_source: Mapping[str, RunCounts], totals: dict[str, Any]) -> None:
     create_table_artifact(
         key="ingest-per-source",
-        table=list(rows) or [{"source": "(none)", "discovered": 0}],
+        table=_per_source_rows(per_source) or [{"source": "(none)", "discovered": 0}],
         description=f"Per-source counts of ingest run {summary['run_id']}",
     )
     md = [
@@ -476,7 +464,7 @@ def _artifacts(summary: dict[str, Any], rows: Sequence[dict[str, Any]], totals: 
         ),
     ]
     md += ["", "Warehouse totals: " + ", ".join(f"{k} **{v}**" for k, v in totals.items())]
-    findings = source_findings(rows)
+    findings = source_findings(per_source)
     if findings:
         md += ["", "## Warnings", ""] + [f"- {f.message}" for f in findings]
     create_markdown_artifact(key="ingest-summary", markdown="\n".join(md), description="Ingest run summary")

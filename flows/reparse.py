@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
 from typing import Any, cast
 
 from prefect import flow, get_run_logger, task
@@ -17,18 +16,19 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 import warehouse
-from extractors.models import ArticleRow, FailureRow, SourceSpec
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources
 from pipeline.progress import Progress, report
 from pipeline.settings import load_settings
 from pipeline.steps import failure_reason, page_job, spec_for_source_id
 from pipeline.workers import ExtractionPool
+from records.counts import RunCounts, total
+from records.models import ArticleRow, FailureRow, SourceSpec
 from warehouse.connection import LOAD_THREADS
 
 
 @task(name="reparse-batch", cache_policy=NO_CACHE)
-def reparse_batch(con: Any, pool: ExtractionPool, run_id: str, jobs: list[PageJob]) -> Any:
+def reparse_batch(con: Any, pool: ExtractionPool, run_id: str, jobs: list[PageJob]) -> warehouse.BatchStats:
     outcomes = pool.map(jobs)
     articles = [o for o in outcomes if isinstance(o, ArticleRow)]
     failures = [o for o in outcomes if isinstance(o, FailureRow)]
@@ -52,7 +52,7 @@ def reparse(
     specs: dict[str | None, SourceSpec] = {
         s.source_id: s for s in (*load_sources(), *load_sources(DEMO_SOURCES))
     }
-    totals: Counter[str] = Counter()
+    totals = RunCounts()
     t0 = time.monotonic()
     memory_limit = load_settings().load_memory_limit  # KABAR_LOAD_MEMORY_LIMIT, as for ingest
     with warehouse.open_warehouse(warehouse_path, memory_limit=memory_limit, threads=LOAD_THREADS) as con:
@@ -87,10 +87,8 @@ def reparse(
                         for r in raw_batch
                     ]
                     stats = reparse_batch(con, pool, run_id, cast(list[PageJob], quote(jobs)))
-                    for k in ("new", "updated", "unchanged", "failed"):
-                        totals[k] += int(getattr(stats, k, 0))
-                    totals["pages"] += len(jobs)
-                    report(Progress("reparse", totals["pages"], total_pages, f"{totals['updated']} updated"))
+                    totals = totals + total(stats.per_source) + RunCounts(pages=len(jobs))
+                    report(Progress("reparse", totals.pages, total_pages, f"{totals.updated} updated"))
                     logger.info(
                         "reparse batch %d: %d pages, %d updated", n, len(jobs), getattr(stats, "updated", 0)
                     )
@@ -99,7 +97,6 @@ def reparse(
             error = failure_reason(exc)
             raise
         finally:
-            warehouse.finish_run(
-                con, run_id=run_id, state=state, counts=dict(totals), per_source=[], error=error
-            )
-    return {"run_id": run_id, "state": state, "duration_s": round(time.monotonic() - t0, 2), **totals}
+            warehouse.finish_run(con, run_id=run_id, state=state, totals=totals, per_source={}, error=error)
+    counts = {k: getattr(totals, k) for k in ("pages", "new", "updated", "unchanged", "failed")}
+    return {"run_id": run_id, "state": state, "duration_s": round(time.monotonic() - t0, 2), **counts}

@@ -369,8 +369,8 @@ def _terminal_progress(label: str) -> Iterator[None]:
 def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
     warehouse = _warehouse_path(args)
     _settle_prefect(warehouse, args.port)
-    from extractors.errors import WarehouseError
     from flows.ingest import ingest
+    from records.errors import WarehouseError
 
     kwargs: dict[str, Any] = dict(
         warehouse_path=str(warehouse),
@@ -411,7 +411,7 @@ def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from extractors.errors import WarehouseError
+    from records.errors import WarehouseError
     from warehouse import query_readonly
 
     as_of = None
@@ -462,7 +462,7 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> No
 
 def cmd_search(args: argparse.Namespace) -> int:
     import warehouse as wh
-    from extractors.errors import WarehouseError
+    from records.errors import WarehouseError
 
     path = _warehouse_path(args)
     try:
@@ -618,7 +618,7 @@ def cmd_report(args: argparse.Namespace, which: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from extractors.errors import WarehouseError
+    from records.errors import WarehouseError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -13,13 +13,13 @@ from extractors.attribution import to_label_dict
 from extractors.credits import merge_page_credits
 from extractors.dates import find_date_candidates, resolve_published
 from extractors.dates_visible import find_date_line
-from extractors.errors import KabarError
 from extractors.language import guess_language
-from extractors.models import SourceSpec
 from extractors.normalise import parse_text
 from extractors.sources import load_sources
 from extractors.urls import url_host
 from extractors.zones import default_timezone
+from records.errors import KabarError
+from records.models import SourceSpec
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 import warehouse as wh
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from warehouse import query_readonly, read_query
 
 

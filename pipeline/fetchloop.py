@@ -14,8 +14,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from extractors.models import FetchResult
 from fetchers import FetchConfig, Fetcher
+from records.models import FetchResult
 
 
 class BackgroundFetcher:

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from extractors.discover import parse_document, parse_url_list
-from extractors.models import ArticleRef, FailureRow, FetchResult, SourceSpec
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources, with_base
 from extractors.urls import canonicalize_url, url_host
+from records.counts import RunCounts, add_to
+from records.models import ArticleRef, FailureRow, FetchResult, SourceSpec
 
 MAX_SITEMAP_DOCUMENTS = 200  # per source per run: a guard against sitemap-index loops and fan-out
 
@@ -63,9 +64,9 @@ class DiscoverOutcome:
     fetches: list[FetchResult] = field(default_factory=list)
     documents: int = 0
     not_modified: int = 0
-    per_source_refs: dict[str, int] = field(default_factory=dict)
-    per_source_not_modified: dict[str, int] = field(default_factory=dict)
-    per_source_too_old: dict[str, int] = field(default_factory=dict)  # refs dated before ``since``
+    # per source: article URLs listed (discovered), documents answering 304 (not_modified), URLs dated
+    # before ``since`` (too_old), documents that failed (failed and their error classes)
+    per_source: dict[str, RunCounts] = field(default_factory=dict)
     old_sitemaps: int = 0  # child sitemaps not fetched: their <lastmod> is before ``since``
 
 
@@ -181,7 +182,7 @@ def discover_documents(
                 out.fetches.append(res)
                 if res.not_modified:
                     out.not_modified += 1
-                    out.per_source_not_modified[key] = out.per_source_not_modified.get(key, 0) + 1
+                    add_to(out.per_source, key, RunCounts(not_modified=1))
                     out.feed_updates.append(
                         FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None)
                     )
@@ -250,10 +251,15 @@ def discover_documents(
             old_refs = [c for c, r in best.items() if r.published is not None and r.published < since]
             for c in old_refs:
                 del best[c]
-            if old_refs:
-                out.per_source_too_old[key] = len(old_refs)
+            add_to(out.per_source, key, RunCounts(too_old=len(old_refs)))
         out.refs.extend(best.values())
-        out.per_source_refs[key] = len(best)
+        add_to(out.per_source, key, RunCounts(discovered=len(best)))
+    for f in out.failures:
+        add_to(
+            out.per_source,
+            source_key(f.source_id),
+            RunCounts(failed=1) + RunCounts.of_failures([f.error_class]),
+        )
     return out
 
 

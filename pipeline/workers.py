@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from extractors.models import ArticleRow, FailureRow
 from extractors.normalise import PageJob, process_page
+from records.errors import ErrorClass
+from records.models import ArticleRow, FailureRow
 
 Outcome = ArticleRow | FailureRow
 
@@ -88,7 +89,7 @@ def _wait_some(
     return set(done), set(not_done)
 
 
-def _failure(job: PageJob, kind: str, message: str) -> FailureRow:
+def _failure(job: PageJob, kind: ErrorClass, message: str) -> FailureRow:
     return FailureRow(job.url, job.source_id, "extract", kind, message, False, datetime.now(UTC))
 
 

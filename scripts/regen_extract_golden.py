@@ -107,8 +107,8 @@ def fixture_paths(row: dict[str, Any]) -> tuple[Path, Path]:
 def show(row: dict[str, Any], html: bytes) -> None:
     """Print extract_page's output beside the ground truth, for human review."""
     sys.path.insert(0, str(REPO))
-    from extractors.errors import ExtractionError
     from extractors.extract import extract_page
+    from records.errors import ExtractionError
 
     ev = row.get("eval") or {}
     print(f"== {row['file']}  ({row['site']}, lang={row.get('lang_detected')}, utf8={row.get('utf8_valid')})")

@@ -26,6 +26,14 @@ def test_ruff_lint_and_format():
 @pytest.mark.slow
 def test_mypy_packages():
     out = _run(
-        str(BIN / "mypy"), "extractors", "fetchers", "warehouse", "pipeline", "kabar", "flows", "tests"
+        str(BIN / "mypy"),
+        "extractors",
+        "fetchers",
+        "warehouse",
+        "pipeline",
+        "kabar",
+        "flows",
+        "records",
+        "tests",
     )
     assert out.returncode == 0, out.stdout[-4000:]

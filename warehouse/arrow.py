@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 
 TS = pa.timestamp("us", tz="UTC")
 STR_LIST = pa.list_(pa.string())

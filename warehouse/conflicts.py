@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import duckdb
 
-from extractors.errors import WarehouseError
+from records.errors import ErrorClass, WarehouseError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,7 +39,7 @@ _MAX_SLEEP = 2.0
 class WarehouseBusyError(WarehouseError):
     """Other writers kept winning the commit for longer than the caller was willing to wait."""
 
-    kind = "warehouse_busy"
+    kind: ErrorClass = "warehouse_busy"
     transient = True
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from seeds import SEEDS_DIR
 from warehouse.location import (
     RAW_DIR_VARIABLE,

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from warehouse.conflicts import atomic
 from warehouse.connection import ALIAS, open_warehouse
 from warehouse.location import sql_text

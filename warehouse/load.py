@@ -28,8 +28,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from extractors.models import ArticleRow, FailureRow, FetchResult
 from extractors.urls import canonicalize_url as _canonicalize_url
+from records.counts import RunCounts, total
+from records.models import ArticleRow, FailureRow, FetchResult
 from warehouse import arrow as A
 from warehouse.conflicts import atomic
 from warehouse.connection import without_memory_cap_on_failure
@@ -44,7 +45,8 @@ canonicalize_url = lru_cache(maxsize=65536)(_canonicalize_url)
 
 @dataclass(frozen=True, slots=True)
 class BatchStats:
-    """What one ``load_batch`` did.  ``per_source`` maps source_id (or ``"(ad hoc)"``) to counts."""
+    """What one ``load_batch`` did.  ``per_source`` maps source_id (or ``"(ad hoc)"``) to its counts
+    (articles new/updated/unchanged, URLs failed and their error classes)."""
 
     new: int = 0
     updated: int = 0
@@ -53,7 +55,7 @@ class BatchStats:
     not_modified: int = 0
     fetches: int = 0
     raw_pages: int = 0
-    per_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    per_source: dict[str, RunCounts] = field(default_factory=dict)
 
     @property
     def articles(self) -> int:
@@ -615,32 +617,36 @@ def _stats(
     fetches: Sequence[FetchResult],
     raw_table: pa.Table | None,
 ) -> BatchStats:
-    totals: Counter[str] = Counter()
-    per_source: dict[str, Counter[str]] = {}
+    """The batch's counts in all and per source: each URL once (an article, else its last failure)."""
+    articles: dict[str, Counter[str]] = {}
     for key, row in batch.items():
-        totals[status[key]] += 1
-        per_source.setdefault(_source_key(row.source_id), Counter())[status[key]] += 1
+        articles.setdefault(_source_key(row.source_id), Counter())[status[key]] += 1
     article_keys = set(batch) | {canonicalize_url(row.url) for row in batch.values()}
-    failed_keys: dict[str, str | None] = {}
+    failed: dict[str, FailureRow] = {}
     for f in failures:
         key = canonicalize_url(f.url)
         if key not in article_keys:
-            failed_keys[key] = f.source_id
-    for source_id in failed_keys.values():
-        totals["failed"] += 1
-        per_source.setdefault(_source_key(source_id), Counter())["failed"] += 1
+            failed[key] = f
+    failed_by_source: dict[str, list[FailureRow]] = {}
+    for f in failed.values():
+        failed_by_source.setdefault(_source_key(f.source_id), []).append(f)
+    per_source: dict[str, RunCounts] = {}
+    for src in {*articles, *failed_by_source}:
+        done, lost = articles.get(src, Counter()), failed_by_source.get(src, [])
+        per_source[src] = RunCounts(
+            new=done["new"], updated=done["updated"], unchanged=done["unchanged"], failed=len(lost)
+        ) + RunCounts.of_failures(f.error_class for f in lost)
+    in_all = total(per_source)
     not_modified = {canonicalize_url(r.url) for r in fetches if r.not_modified} - article_keys
     return BatchStats(
-        new=totals["new"],
-        updated=totals["updated"],
-        unchanged=totals["unchanged"],
-        failed=totals["failed"],
+        new=in_all.new,
+        updated=in_all.updated,
+        unchanged=in_all.unchanged,
+        failed=in_all.failed,
         not_modified=len(not_modified),
         fetches=len(fetches),
         raw_pages=raw_table.num_rows if raw_table is not None else 0,
-        per_source={
-            src: {k: c[k] for k in ("new", "updated", "unchanged", "failed")} for src, c in per_source.items()
-        },
+        per_source=per_source,
     )
 
 

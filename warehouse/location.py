@@ -27,7 +27,7 @@ from typing import Literal
 
 import duckdb
 
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 
 CatalogKind = Literal["sqlite", "postgres"]
 DATA_PATH_ENV = "KABAR_LAKE_DATA_PATH"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from warehouse.conflicts import atomic, retry_conflicts
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

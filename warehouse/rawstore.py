@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from warehouse.location import RAW_DIR_VARIABLE, side_path
 
 RAW_COMPRESSION = "zstd"

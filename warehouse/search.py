@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from warehouse.connection import ALIAS, extension_path, load_extension
 from warehouse.location import SEARCH_FILE_VARIABLE, side_path, sql_text
 from warehouse.named import read_query

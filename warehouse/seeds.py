@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from warehouse.conflicts import atomic
 
 log = logging.getLogger(__name__)

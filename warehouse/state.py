@@ -22,9 +22,10 @@ import psutil
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from extractors.errors import WarehouseError
-from extractors.models import ArticleRef
 from extractors.urls import canonicalize_url
+from records.counts import RunCounts
+from records.errors import WarehouseError
+from records.models import ArticleRef
 from warehouse import arrow as A
 from warehouse.conflicts import atomic
 from warehouse.load import registered
@@ -414,51 +415,39 @@ def start_run(
     atomic(con, "start_run", body)
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return None if value is None else int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def finish_run(
     con: duckdb.DuckDBPyConnection,
     *,
     run_id: str,
     state: str,
-    counts: Mapping[str, int],
-    per_source: Sequence[Mapping[str, Any]],
+    totals: RunCounts,
+    per_source: Mapping[str, RunCounts],
     error: str | None = None,
 ) -> None:
-    """Close a run: state, totals (columns + the full ``counts`` JSON), per-source counts and, for a
-    run that did not complete, why (``runs.error``).
-
-    ``per_source`` rows name their source as ``source_id`` (or ``source``); known count keys also
-    go to ``run_sources`` for ``v_source_health``.
-    """
+    """Close a run: state, totals (columns + the full counts as JSON), per-source counts
+    (``run_sources``, read by ``v_source_health``) and, for a run that did not complete, why
+    (``runs.error``)."""
     if state not in RUN_STATES:
         raise WarehouseError(f"unknown run state {state!r}; expected one of {sorted(RUN_STATES)}")
     cols: dict[str, list[object]] = {name: [] for name in A.RUN_SOURCES.names}
-    for row in per_source:
-        source_id = row.get("source_id") or row.get("source")
-        if not source_id:
-            continue
+    for source_id in sorted(per_source):
+        counts = per_source[source_id]
         cols["run_id"].append(run_id)
-        cols["source_id"].append(str(source_id))
-        for name in COUNT_COLUMNS:
-            cols[name].append(_int(row.get(name)))
-        source_error = row.get("error")
-        cols["error"].append(None if source_error is None else str(source_error))
-        cols["too_old"].append(_int(row.get("too_old")))
+        cols["source_id"].append(source_id)
+        for name in (*COUNT_COLUMNS, "too_old"):
+            cols[name].append(getattr(counts, name))
+        cols["error"].append(counts.error)
     sources = A.table(A.RUN_SOURCES, cols)
-    values: dict[str, Any] = {name: _int(counts.get(name)) for name in COUNT_COLUMNS}
+    values: dict[str, Any] = {name: getattr(totals, name) for name in COUNT_COLUMNS}
     values.update(
         run_id=run_id,
         state=state,
         error=None if error is None else error[:2000],
         now=datetime.now(UTC),
-        counts=json.dumps(dict(counts), default=str, sort_keys=True),
-        per_source=json.dumps([dict(r) for r in per_source], default=str, sort_keys=True),
+        counts=json.dumps(totals.as_dict(), sort_keys=True),
+        per_source=json.dumps(
+            [{"source": src, **per_source[src].as_dict()} for src in sorted(per_source)], sort_keys=True
+        ),
     )
 
     def body() -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from extractors.errors import ParseError
 from extractors.sources import DEFAULT_SOURCES, load_sources, parse_sources
 from extractors.urls import is_http_url
+from records.errors import ParseError
 
 HEADER = "source_id,name,outlet,homepage,feeds,sitemaps,language,country,timezone\n"
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 
-from extractors.models import FetchResult
 from fetchers import FetchConfig, Fetcher
+from records.models import FetchResult
 from tests.support.localsite import LocalSite
 
 H = BaseHTTPRequestHandler

@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from extractors.models import FetchResult
 from fetchers import FetchConfig, Fetcher, fetch_all, parse_retry_after
+from records.models import FetchResult
 from tests.fetchers.serving import HTML, UA, InFlight, Site, assert_sentence, config_for, fetch, gaps, head
 
 TEXT_HTML = {"Content-Type": "text/html"}

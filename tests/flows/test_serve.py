@@ -122,8 +122,8 @@ def test_run_maintenance_prunes_only_old_raw_pages(tmp_path: Path) -> None:
 def test_run_maintenance_prunes_only_old_fetch_log_rows(tmp_path: Path) -> None:
     """The per-attempt fetch log is cut at its own retention; raw pages, url_state and failures stay."""
     import warehouse
-    from extractors.models import FetchResult
     from flows.maintenance import report_markdown, run_maintenance
+    from records.models import FetchResult
 
     db = tmp_path / "kabar.ducklake"
     ages = [1, 179, 181, 400]
@@ -155,8 +155,8 @@ def test_run_maintenance_prunes_only_old_fetch_log_rows(tmp_path: Path) -> None:
 def test_run_maintenance_removes_orphan_packs_even_with_retention_off(tmp_path: Path) -> None:
     """A pack written by a run killed before its load committed is deleted; packs in use stay."""
     import warehouse
-    from extractors.models import FetchResult
     from flows.maintenance import report_markdown, run_maintenance
+    from records.models import FetchResult
     from warehouse.rawstore import raw_dir, write_pack
 
     db = tmp_path / "kabar.ducklake"

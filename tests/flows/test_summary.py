@@ -1,14 +1,15 @@
 from flows.ingest import _batches, source_warnings
+from records.counts import RunCounts
 
 
 def test_source_warnings_name_broken_and_silent_sources_only():
-    rows = [
-        {"source": "ok", "discovered": 5, "new": 5, "failed": 0},
-        {"source": "quiet", "discovered": 0, "not_modified": 2, "failed": 0},
-        {"source": "broken", "discovered": 3, "failed": 3, "failure_kinds": "http_5xx=3"},
-        {"source": "silent", "discovered": 0, "failed": 0},
-    ]
-    warnings = source_warnings(rows)
+    per_source = {
+        "ok": RunCounts(discovered=5, new=5),
+        "quiet": RunCounts(not_modified=2),
+        "broken": RunCounts(discovered=3, failed=3, failure_kinds=(("http_5xx", 3),)),
+        "silent": RunCounts(),
+    }
+    warnings = source_warnings(per_source)
     assert len(warnings) == 2
     assert warnings[0].startswith("broken: broken") and "http_5xx=3" in warnings[0]
     assert warnings[1].startswith("silent: silent")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from extractors.models import SourceSpec
 from fetchers import FetchConfig
 from pipeline.fetchloop import BackgroundFetcher
 from pipeline.steps import DiscoverOutcome, discover_documents
+from records.models import SourceSpec
 from tests.support.localsite import LocalSite
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -52,4 +52,4 @@ def test_dates_without_an_offset_are_read_in_the_source_zone_and_drive_the_max_a
     assert {r.published for r in unknown.refs} == {None}
     # the max age now sees the date-only listing
     assert [r.url.rsplit("/", 1)[1] for r in cut.refs] == ["baru.html"]
-    assert cut.per_source_too_old == {"lokal": 1}
+    assert cut.per_source["lokal"].too_old == 1

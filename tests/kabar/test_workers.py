@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from extractors.models import ArticleRow, FailureRow
 from extractors.normalise import PageJob, process_page
 from pipeline.workers import ExtractionPool
+from records.models import ArticleRow, FailureRow
 
 
 def _job(name: str, body: bytes = b"") -> PageJob:

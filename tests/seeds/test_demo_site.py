@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from extractors.discover import parse_document
-from extractors.models import Discovery
 from extractors.sources import DEMO_SOURCES, load_sources, with_base
 from extractors.urls import canonicalize_url
+from records.models import Discovery
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = REPO / "seeds" / "demo_site"

@@ -16,7 +16,8 @@ import duckdb
 import pytest
 
 import warehouse
-from extractors.models import ArticleRef, ArticleRow, AttributionRow, DateRow, FailureRow, FetchResult
+from records.errors import ErrorClass
+from records.models import ArticleRef, ArticleRow, AttributionRow, DateRow, FailureRow, FetchResult
 
 REPO = Path(__file__).resolve().parents[2]
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -125,7 +126,7 @@ def _fetch(n: int, *, body: bytes = b"<html><p>page</p></html>", ok: bool = True
 
 
 def _failure(
-    n: int, *, transient: bool = False, error_class: str = "http_404", stage: str = "fetch"
+    n: int, *, transient: bool = False, error_class: ErrorClass = "http_404", stage: str = "fetch"
 ) -> FailureRow:
     return FailureRow(
         url=f"https://www.egindo.co/news/{n}",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import warehouse
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from tests.support.db import one
 
 HOLD = textwrap.dedent(
@@ -90,7 +90,7 @@ RACER = textwrap.dedent(
     import sys
     from datetime import UTC, datetime
     import warehouse
-    from extractors.models import ArticleRef, ArticleRow
+    from records.models import ArticleRef, ArticleRow
 
     now = datetime(2025, 3, 5, tzinfo=UTC)
     who = {who!r}
@@ -167,7 +167,7 @@ WRITER = textwrap.dedent(
     import sys
     from datetime import UTC, datetime
     import warehouse
-    from extractors.models import ArticleRef, ArticleRow
+    from records.models import ArticleRef, ArticleRow
 
     BATCH = {batch}
     now = datetime(2025, 3, 5, tzinfo=UTC)

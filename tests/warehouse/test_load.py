@@ -14,8 +14,9 @@ import pyarrow as pa
 import pytest
 
 import warehouse
-from extractors.errors import WarehouseError
-from extractors.models import AttributionRow, FetchAttempt
+from records.counts import RunCounts
+from records.errors import WarehouseError
+from records.models import AttributionRow, FetchAttempt
 from warehouse.rawstore import raw_dir, write_pack
 
 
@@ -36,7 +37,7 @@ def test_new_then_same_batch_is_unchanged_without_duplicates(con, make_article) 
     later = [replace(a, fetched_at=a.fetched_at + timedelta(hours=1)) for a in batch]
     second = warehouse.load_batch(con, run_id="r2", articles=later, failures=[], fetches=[])
     assert (second.new, second.updated, second.unchanged) == (0, 0, 5)
-    assert second.per_source == {"egindo": {"new": 0, "updated": 0, "unchanged": 5, "failed": 0}}
+    assert second.per_source == {"egindo": RunCounts(unchanged=5)}
     assert _count(con, "SELECT count(*) FROM articles") == 5
     assert _count(con, "SELECT count(DISTINCT canonical_url) FROM articles") == 5
     assert _count(con, "SELECT count(*) FROM attributions") == 10
@@ -93,14 +94,15 @@ def test_failures_recorded_and_url_state_flipped(
         make_fetch(0),
         make_fetch(1),
         make_fetch(2, ok=False, error_class="http_404", error="404"),
-        make_fetch(3, ok=False, status=503, error_class="http_503", error="503", transient=True),
+        make_fetch(3, ok=False, status=503, error_class="http_5xx", error="503", transient=True),
     ]
-    failures = [make_failure(2), make_failure(3, transient=True, error_class="http_503")]
+    failures = [make_failure(2), make_failure(3, transient=True, error_class="http_5xx")]
     stats = warehouse.load_batch(
         con, run_id="r1", articles=[make_article(0), make_article(1)], failures=failures, fetches=fetches
     )
     assert (stats.new, stats.failed) == (2, 2)
-    assert stats.per_source["egindo"]["failed"] == 2
+    assert stats.per_source["egindo"].failed == 2
+    assert stats.per_source["egindo"].failure_kinds == (("http_404", 1), ("http_5xx", 1))
     state = con.execute(
         "SELECT canonical_url, status, attempts, error_class, transient, run_id FROM url_state ORDER BY 1"
     ).fetchall()
@@ -108,14 +110,14 @@ def test_failures_recorded_and_url_state_flipped(
         ("https://www.egindo.co/news/0", "done", 1, None, False, "r1"),
         ("https://www.egindo.co/news/1", "done", 1, None, False, "r1"),
         ("https://www.egindo.co/news/2", "failed", 1, "http_404", False, "r1"),
-        ("https://www.egindo.co/news/3", "failed", 1, "http_503", True, "r1"),
+        ("https://www.egindo.co/news/3", "failed", 1, "http_5xx", True, "r1"),
     ]
     hist = con.execute(
         "SELECT url, stage, error_class, transient, run_id FROM failures ORDER BY url"
     ).fetchall()
     assert hist == [
         ("https://www.egindo.co/news/2", "fetch", "http_404", False, "r1"),
-        ("https://www.egindo.co/news/3", "fetch", "http_503", True, "r1"),
+        ("https://www.egindo.co/news/3", "fetch", "http_5xx", True, "r1"),
     ]
     assert _count(con, "SELECT count(*) FROM fetches") == 4
     # only the transient failure is fetched again
@@ -146,7 +148,7 @@ def test_failure_of_a_done_url_keeps_it_done(con, make_article, make_ref, make_f
 
 def test_fetch_attempts_are_all_recorded(con, make_fetch) -> None:
     attempts = (
-        FetchAttempt("https://www.egindo.co/news/1", 1, 503, 0, 12.5, "http_503", "busy"),
+        FetchAttempt("https://www.egindo.co/news/1", 1, 503, 0, 12.5, "http_5xx", "busy"),
         FetchAttempt("https://www.egindo.co/news/1", 2, 200, 24, 8.0),
     )
     warehouse.load_batch(
@@ -155,7 +157,7 @@ def test_fetch_attempts_are_all_recorded(con, make_fetch) -> None:
     rows = con.execute(
         "SELECT attempt, status, bytes, duration_ms, error_class, run_id FROM fetches ORDER BY attempt"
     ).fetchall()
-    assert rows == [(1, 503, 0, 12.5, "http_503", "r1"), (2, 200, 24, 8.0, None, "r1")]
+    assert rows == [(1, 503, 0, 12.5, "http_5xx", "r1"), (2, 200, 24, 8.0, None, "r1")]
 
 
 def test_timestamptz_round_trip_of_a_jakarta_time(con, make_article) -> None:
@@ -305,9 +307,9 @@ def test_per_source_counts(con, make_article, make_failure) -> None:
     batch = [make_article(1), make_article(2, source_id="cna"), make_article(3, source_id=None)]
     stats = warehouse.load_batch(con, run_id="r1", articles=batch, failures=[make_failure(4)], fetches=[])
     assert stats.per_source == {
-        "egindo": {"new": 1, "updated": 0, "unchanged": 0, "failed": 1},
-        "cna": {"new": 1, "updated": 0, "unchanged": 0, "failed": 0},
-        "(ad hoc)": {"new": 1, "updated": 0, "unchanged": 0, "failed": 0},
+        "egindo": RunCounts(new=1, failed=1, failure_kinds=(("http_404", 1),)),
+        "cna": RunCounts(new=1),
+        "(ad hoc)": RunCounts(new=1),
     }
 
 
@@ -340,7 +342,7 @@ def test_parse_hash_of_stored_rows_does_not_drift() -> None:
     so the reparse that fills them rewrites each row once); a change here must be deliberate."""
     from datetime import timezone
 
-    from extractors.models import ArticleRow, DateRow
+    from records.models import ArticleRow, DateRow
     from warehouse.load import parse_hash
 
     wib = timezone(timedelta(hours=7))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import warehouse
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from tests.support.db import one, read_one
 from warehouse.location import parse_location
 

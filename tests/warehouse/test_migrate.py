@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import warehouse
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from warehouse.migrate import MIGRATIONS_DIR, list_migrations, migrate, schema_version
 
 EXPECTED_TABLES = {

@@ -19,8 +19,8 @@ import pytest
 
 import warehouse
 import warehouse.conflicts as conflicts
-from extractors.errors import WarehouseError
-from extractors.models import ArticleRef
+from records.errors import WarehouseError
+from records.models import ArticleRef
 from tests.support import postgres
 from tests.support.db import read_one
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import warehouse
-from extractors.errors import WarehouseError
+from records.errors import WarehouseError
 from warehouse.seeds import parse_bool, parse_list
 
 

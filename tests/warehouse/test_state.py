@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 import warehouse
-from extractors.errors import WarehouseError
-from extractors.models import ArticleRef
+from records.counts import RunCounts
+from records.errors import WarehouseError
+from records.models import ArticleRef
 from tests.support.db import one
 from warehouse.state import FeedState
 
@@ -178,11 +179,11 @@ def test_runs_start_finish_and_crashed(con) -> None:
         con,
         run_id="r2",
         state="completed",
-        counts={"discovered": 5, "new": 3, "failed": 1, "new_urls": 5},
-        per_source=[
-            {"source": "egindo", "discovered": 5, "new": 3, "failed": 1, "failure_kinds": "http_404=1"},
-            {"source": "cna", "discovered": 2, "too_old": 7},
-        ],
+        totals=RunCounts(discovered=5, new=3, failed=1, new_urls=5),
+        per_source={
+            "egindo": RunCounts(discovered=5, new=3, failed=1, failure_kinds=(("http_404", 1),)),
+            "cna": RunCounts(discovered=2, too_old=7),
+        },
     )
     runs = con.execute(
         "SELECT run_id, state, flow_run_id, discovered, new, failed, finished_at IS NOT NULL, "
@@ -194,22 +195,30 @@ def test_runs_start_finish_and_crashed(con) -> None:
     ]
     assert con.execute(
         "SELECT source_id, discovered, new, failed, too_old FROM run_sources ORDER BY source_id"
-    ).fetchall() == [("cna", 2, None, None, 7), ("egindo", 5, 3, 1, None)]
+    ).fetchall() == [("cna", 2, 0, 0, 7), ("egindo", 5, 3, 1, 0)]
+    assert one(con.execute("SELECT per_source->>'$[1].failure_kinds' FROM runs WHERE run_id = 'r2'")) == (
+        "http_404=1",
+    )
     with pytest.raises(WarehouseError, match="unknown run state"):
-        warehouse.finish_run(con, run_id="r2", state="exploded", counts={}, per_source=[])
+        warehouse.finish_run(con, run_id="r2", state="exploded", totals=RunCounts(), per_source={})
 
 
 def test_source_health_counts_consecutive_failed_runs(con, make_article) -> None:
     t0 = datetime(2025, 3, 1, tzinfo=UTC)
-    outcomes = [("ok", {"new": 2}), ("bad1", {"failed": 3}), ("bad2", {"failed": 1}), ("bad3", {"failed": 2})]
+    outcomes = [
+        ("ok", RunCounts(new=2)),
+        ("bad1", RunCounts(failed=3)),
+        ("bad2", RunCounts(failed=1)),
+        ("bad3", RunCounts(failed=2)),
+    ]
     for i, (run_id, counts) in enumerate(outcomes):
         warehouse.start_run(con, run_id=run_id, flow_run_id=None, flow_name="ingest", parameters={})
         warehouse.finish_run(
             con,
             run_id=run_id,
             state="completed",
-            counts=counts,
-            per_source=[{"source": "egindo", **counts}, {"source": "cna", "new": 1}],
+            totals=counts,
+            per_source={"egindo": counts, "cna": RunCounts(new=1)},
         )
         con.execute("UPDATE runs SET started_at = ? WHERE run_id = ?", [t0 + timedelta(days=i), run_id])
     warehouse.load_batch(
@@ -236,20 +245,17 @@ def test_a_run_that_did_not_complete_says_why(db_path, seeds_dir) -> None:
 
     with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as con:
         warehouse.start_run(con, run_id="r1", flow_run_id=None, flow_name="ingest", parameters={})
-        rows: list[dict[str, Any]] = [
-            {"source": "antara", "failed": 3, "error": None},
-            {"source": "detik", "error": "feed 503"},
-        ]
+        rows = {"antara": RunCounts(failed=3), "detik": RunCounts(error="feed 503")}
         warehouse.finish_run(
             con,
             run_id="r1",
             state="failed",
-            counts={"failed": 3},
+            totals=RunCounts(failed=3),
             per_source=rows,
             error="interrupted (SIGTERM)",
         )
         warehouse.start_run(con, run_id="r2", flow_run_id=None, flow_name="ingest", parameters={})
-        warehouse.finish_run(con, run_id="r2", state="completed", counts={}, per_source=rows)
+        warehouse.finish_run(con, run_id="r2", state="completed", totals=RunCounts(), per_source=rows)
         got = con.execute("SELECT run_id, state, error FROM runs ORDER BY run_id").fetchall()
         per_source = con.execute(
             "SELECT source_id, error FROM run_sources WHERE run_id = 'r1' ORDER BY 1"

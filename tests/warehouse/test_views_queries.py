@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import warehouse
-from extractors.errors import WarehouseError
-from extractors.models import AttributionRow
+from records.counts import RunCounts
+from records.errors import WarehouseError
+from records.models import AttributionRow
 from tests.warehouse.conftest import FETCHED
 
 
@@ -61,8 +62,8 @@ def test_stored_queries_run(con, make_article, make_failure) -> None:
         con,
         run_id="r1",
         state="completed",
-        counts={"new": 1, "failed": 1},
-        per_source=[{"source": "egindo", "new": 1, "failed": 1}],
+        totals=RunCounts(new=1, failed=1),
+        per_source={"egindo": RunCounts(new=1, failed=1)},
     )
     names = warehouse.query_names()
     assert {"recent_runs", "source_health", "recent_failures", "agency_counts"} <= set(names)
@@ -228,7 +229,7 @@ def test_kabar_runs_and_status_formats(db_path, seeds_dir, make_article) -> None
     with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as con:
         warehouse.start_run(con, run_id="r1", flow_run_id=None, flow_name="ingest", parameters={})
         warehouse.load_batch(con, run_id="r1", articles=[make_article(1)], failures=[], fetches=[])
-        warehouse.finish_run(con, run_id="r1", state="completed", counts={"new": 1}, per_source=[])
+        warehouse.finish_run(con, run_id="r1", state="completed", totals=RunCounts(new=1), per_source={})
     wh = str(db_path)
     env = {**os.environ, "COLUMNS": "100"}
     table = subprocess.run(
@@ -241,9 +242,7 @@ def test_kabar_runs_and_status_formats(db_path, seeds_dir, make_article) -> None
     rows = [
         json.loads(line) for line in _kabar("runs", "--warehouse", wh, "--format", "json").stdout.splitlines()
     ]
-    assert [(r["run_id"], r["state"], r["new"], r["unchanged"]) for r in rows] == [
-        ("r1", "completed", 1, None)
-    ]
+    assert [(r["run_id"], r["state"], r["new"], r["unchanged"]) for r in rows] == [("r1", "completed", 1, 0)]
     csv_lines = _kabar("status", "--warehouse", wh, "--format", "csv").stdout.splitlines()
     assert csv_lines[0].startswith("source_id,name,last_success_at") and len(csv_lines) >= 2
     wide = subprocess.run(

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from records.errors import ErrorClass
+
 DiscoveredVia = Literal["feed", "sitemap", "news_sitemap", "url"]
 DocumentKind = Literal["rss", "atom", "sitemap", "sitemapindex", "unknown"]
 
@@ -78,7 +80,7 @@ class FetchAttempt:
     status: int | None
     bytes: int
     duration_ms: float
-    error_class: str | None = None  # None on success; else e.g. "timeout", "http_404", "too_large"
+    error_class: ErrorClass | None = None  # None on success (records/errors.py says what each means)
     error: str | None = None
 
 
@@ -98,7 +100,7 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False  # a conditional GET answered 304
-    error_class: str | None = None
+    error_class: ErrorClass | None = None
     error: str | None = None
     transient: bool = False  # whether the final error is worth retrying on a later run
     attempts: tuple[FetchAttempt, ...] = ()
@@ -175,7 +177,7 @@ class FailureRow:
     url: str
     source_id: str | None
     stage: Literal["discover", "fetch", "extract", "parse", "load"]
-    error_class: str
+    error_class: ErrorClass
     error: str
     transient: bool
     at: datetime
