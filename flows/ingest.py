@@ -35,9 +35,11 @@ from prefect.utilities.annotations import quote
 
 import warehouse
 from fetchers import FetchConfig
+from flows.runtime import run_time_limit
 from pipeline.fetchloop import BackgroundFetcher
 from pipeline.progress import Progress, report
 from pipeline.settings import Settings, load_settings
+from pipeline.sources_file import user_sources_file
 from pipeline.steps import (
     DiscoverOutcome,
     discover_documents,
@@ -143,12 +145,16 @@ def _batches(items: list[Any], size: int) -> list[list[Any]]:
 _RUNNER: Any = ThreadPoolTaskRunner(max_workers=3)  # fetch-ahead + the flow's own calls; bounded
 
 
+# No flow retries: what a retry could fix is retried where it happens (each request by the fetcher, each
+# lake commit by warehouse.atomic), and a failed or killed run's URLs stay pending for the next run.
+# Prefect 3 retries a flow on every failure, so a retry would repeat what it cannot fix (a time
+# limit, a full disk, a bad sources file, a lock held by a live run), holding the deployment's only
+# slot (CANCEL_NEW) and reporting the retry's error instead of the first one.
 @flow(
     name="ingest",
     task_runner=_RUNNER,
     log_prints=False,
-    retries=1,
-    retry_delay_seconds=60,
+    retries=0,
     timeout_seconds=load_settings().ingest_timeout,
 )
 def ingest(
@@ -166,11 +172,16 @@ def ingest(
     workers: int | None = None,
     base_url: str | None = None,
     max_age_days: float | None = None,
+    sources_file: str | None = None,
 ) -> dict[str, Any]:
-    """Ingest new articles from the configured (or the given ad-hoc) sources into the warehouse."""
+    """Ingest new articles from the configured (or the given ad-hoc) sources into the warehouse.
+
+    The configured sources are those of ``sources_file`` (else ``KABAR_SOURCES``, else ``sources.csv``
+    beside the warehouse, created from the packaged defaults on first use)."""
     logger = get_run_logger()
     settings: Settings = load_settings(
         warehouse=warehouse_path,
+        sources=sources_file,
         allow_private=allow_private or None,
         batch_size=batch_size,
         workers=workers,
@@ -179,8 +190,15 @@ def ingest(
     if allowed_hosts:
         settings = settings.model_copy(update={"allowed_hosts": tuple(allowed_hosts)})
     fetch_config = FetchConfig.from_settings(settings)
+    sources_csv = user_sources_file(settings)
     specs = resolve_specs(
-        sources=sources, feeds=feeds, sitemaps=sitemaps, urls=urls, urls_file=urls_file, base_url=base_url
+        sources=sources,
+        feeds=feeds,
+        sitemaps=sitemaps,
+        urls=urls,
+        urls_file=urls_file,
+        base_url=base_url,
+        sources_csv=sources_csv,
     )
     specs_by_id: dict[str | None, SourceSpec] = {s.source_id: s for s in specs}
 
@@ -191,14 +209,22 @@ def ingest(
     t0 = time.monotonic()
     per_source: dict[str, RunCounts] = {}  # what the run did, per source (summed into the run's totals)
     new_urls = 0
-    params = {"sources": [s.source_id for s in specs], "refresh": refresh, "max_urls": max_urls}
+    params = {
+        "sources": [s.source_id for s in specs],
+        "sources_file": str(sources_csv),
+        "refresh": refresh,
+        "max_urls": max_urls,
+    }
     # max age: URLs listed with an older date (and sitemaps unchanged since) are left alone
     since = datetime.now(UTC) - timedelta(days=settings.max_age_days) if settings.max_age_days > 0 else None
     if since is not None:
         params["max_age_days"] = settings.max_age_days
 
     with warehouse.open_warehouse(
-        settings.warehouse, memory_limit=settings.load_memory_limit, threads=LOAD_THREADS
+        settings.warehouse,
+        sources_file=sources_csv,
+        memory_limit=settings.load_memory_limit,
+        threads=LOAD_THREADS,
     ) as con:
         params["duckdb_memory_limit"] = warehouse.current_memory_limit(con)  # as applied
         warehouse.start_run(
@@ -302,7 +328,7 @@ def ingest(
                 )
             state = "completed"
         except BaseException as exc:  # interrupted, timed out, or a bug: say which in runs.error
-            error = failure_reason(exc)
+            error = failure_reason(exc, elapsed=time.monotonic() - t0, limit=run_time_limit())
             raise
         finally:
             totals = replace(total(per_source), new_urls=new_urls, error=None)

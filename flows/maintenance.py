@@ -98,7 +98,8 @@ def run_maintenance(
     Safe while an ingest writes: every step is a lake transaction retried on a conflict."""
     cutoff = retention_cutoff(now, retention_days)
     fetch_cutoff = retention_cutoff(now, fetch_log_retention_days)
-    with wh.open_warehouse(warehouse_path) as con:
+    # no seeds: the sources table follows the user's sources file, which ingest and reparse load
+    with wh.open_warehouse(warehouse_path, load_seed_data=False) as con:
         bytes_before = storage_bytes(con)
         before = _table_counts(con)
         pruned = 0

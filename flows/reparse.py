@@ -18,8 +18,10 @@ from prefect.utilities.annotations import quote
 import warehouse
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources
+from flows.runtime import run_time_limit
 from pipeline.progress import Progress, report
 from pipeline.settings import load_settings
+from pipeline.sources_file import user_sources_file
 from pipeline.steps import failure_reason, page_job, spec_for_source_id
 from pipeline.workers import ExtractionPool
 from records.counts import RunCounts, total
@@ -43,19 +45,26 @@ def reparse(
     sources: list[str] | None = None,
     workers: int | None = None,
     batch_size: int = 200,
+    sources_file: str | None = None,
 ) -> dict[str, Any]:
+    """Parse every stored raw page again (no network), reading each source's settings from the
+    user's sources file (``sources_file``, else ``KABAR_SOURCES``, else ``sources.csv`` beside the warehouse)."""
     logger = get_run_logger()
+    settings = load_settings(warehouse=warehouse_path, sources=sources_file)
+    sources_csv = user_sources_file(settings)
     from prefect.runtime import flow_run
 
     flow_run_id = str(flow_run.id) if flow_run.id else None
     run_id = flow_run_id or str(uuid.uuid4())
     specs: dict[str | None, SourceSpec] = {
-        s.source_id: s for s in (*load_sources(), *load_sources(DEMO_SOURCES))
+        s.source_id: s for s in (*load_sources(sources_csv), *load_sources(DEMO_SOURCES))
     }
     totals = RunCounts()
     t0 = time.monotonic()
-    memory_limit = load_settings().load_memory_limit  # KABAR_LOAD_MEMORY_LIMIT, as for ingest
-    with warehouse.open_warehouse(warehouse_path, memory_limit=memory_limit, threads=LOAD_THREADS) as con:
+    memory_limit = settings.load_memory_limit  # KABAR_LOAD_MEMORY_LIMIT, as for ingest
+    with warehouse.open_warehouse(
+        warehouse_path, sources_file=sources_csv, memory_limit=memory_limit, threads=LOAD_THREADS
+    ) as con:
         warehouse.start_run(
             con,
             run_id=run_id,
@@ -94,7 +103,7 @@ def reparse(
                     )
             state = "completed"
         except BaseException as exc:  # interrupted, timed out, or a bug: say which in runs.error
-            error = failure_reason(exc)
+            error = failure_reason(exc, elapsed=time.monotonic() - t0, limit=run_time_limit())
             raise
         finally:
             warehouse.finish_run(con, run_id=run_id, state=state, totals=totals, per_source={}, error=error)

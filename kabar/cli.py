@@ -1,7 +1,7 @@
 """``kabar``: the command line.
 
     kabar demo                      serve the bundled demo site on 127.0.0.1 and ingest it
-    kabar ingest [--feed URL ...]   ingest the configured sources (seeds/sources.csv) or ad-hoc ones
+    kabar ingest [--feed URL ...]   ingest your sources (--sources FILE) or ad-hoc ones
     kabar sql "SELECT ..."          read-only SQL over the warehouse (--as-of TIMESTAMP: as it was then)
     kabar shell                     the DuckDB CLI on the warehouse, read-only, views ready
     kabar migrate OLD.duckdb        copy a single-file warehouse of an earlier Kabar into the lake
@@ -55,8 +55,30 @@ def _add_warehouse(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_sources(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sources",
+        metavar="FILE",
+        help="your sources file (CSV: source_id,name,outlet,homepage,feeds,sitemaps,language,country,"
+        "timezone); default $KABAR_SOURCES, else sources.csv beside the warehouse, created from Kabar's "
+        "packaged sources the first time a run needs it",
+    )
+
+
+def _sources_file(args: argparse.Namespace, warehouse: str, *, create: bool = True) -> Path:
+    """The sources file a command reads (``--sources``, ``$KABAR_SOURCES``, else beside the warehouse).
+
+    A named file that does not exist is a usage error (``ParseError``), reported before any run starts."""
+    from pipeline.settings import load_settings
+    from pipeline.sources_file import user_sources_file
+
+    settings = load_settings(warehouse=warehouse, sources=getattr(args, "sources", None))
+    return user_sources_file(settings, create=create).resolve()
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     _add_warehouse(p)
+    _add_sources(p)
     p.add_argument(
         "--refresh",
         action="store_true",
@@ -128,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         "ingest",
         help="ingest the configured sources, or ad-hoc feeds/sitemaps/URLs",
         description="Run the ingest flow. With no --feed/--sitemap/--url/--urls-file it ingests the "
-        "sources of seeds/sources.csv (optionally only --source ID ...).",
+        "sources of your sources file (--sources; optionally only --source ID ...).",
     )
     _add_run_options(p)
     p.add_argument("--source", action="append", metavar="ID", help="only this configured source (repeatable)")
@@ -235,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reparse", help="re-run extraction and parsers over stored raw pages (no network)")
     _add_warehouse(p)
+    _add_sources(p)
     p.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     p.add_argument("--workers", type=int, metavar="N")
     p.add_argument("--port", type=int, default=None, metavar="PORT")
@@ -252,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and rebuilds the search index of `kabar search` when articles changed.",
     )
     _add_warehouse(p)
+    _add_sources(p)
     p.add_argument(
         "--interval", type=float, default=15.0, metavar="MINUTES", help="ingest interval (default 15)"
     )
@@ -259,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--demo",
         action="store_true",
-        help="schedule the bundled demo site instead of seeds/sources.csv (offline; site on 127.0.0.1:8765)",
+        help="schedule the bundled demo site instead of your sources (offline; site on 127.0.0.1:8765)",
     )
 
     report_formats = ("table", "wide", "csv", "json")
@@ -275,6 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="source health from the warehouse")
     _add_warehouse(p)
+    _add_sources(p)
     p.add_argument(
         "--format",
         choices=report_formats,
@@ -368,6 +393,7 @@ def _terminal_progress(label: str) -> Iterator[None]:
 
 def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
     warehouse = _warehouse_path(args)
+    sources_file = _sources_file(args, warehouse)
     _settle_prefect(warehouse, args.port)
     from flows.ingest import ingest
     from records.errors import WarehouseError
@@ -380,6 +406,7 @@ def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
         max_age_days=args.max_age_days,
         batch_size=args.batch_size,
         workers=args.workers,
+        sources_file=str(sources_file),
     )
     try:
         with ExitStack() as stack:
@@ -549,11 +576,17 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_reparse(args: argparse.Namespace) -> int:
     warehouse = _warehouse_path(args)
+    sources_file = _sources_file(args, warehouse)
     _settle_prefect(warehouse, args.port)
     from flows.reparse import reparse
 
     with _terminal_progress("reparse"):
-        summary = reparse(warehouse_path=str(warehouse), sources=args.source, workers=args.workers)
+        summary = reparse(
+            warehouse_path=str(warehouse),
+            sources=args.source,
+            workers=args.workers,
+            sources_file=str(sources_file),
+        )
     print(json.dumps(summary, default=str, indent=2))
     return 0
 
@@ -584,6 +617,7 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     warehouse = _warehouse_path(args)
+    sources_file = _sources_file(args, warehouse)
     _settle_prefect(warehouse, args.port)
     from kabar.serve import serve_command
     from pipeline.settings import load_settings
@@ -594,6 +628,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return serve_command(
             warehouse,
             interval_minutes=args.interval,
+            sources_csv=sources_file,
             ingest_parameters=ingest_parameters,
             raw_retention_days=settings.raw_retention_days,
             fetch_log_retention_days=settings.fetch_log_retention_days,
@@ -614,11 +649,12 @@ def cmd_report(args: argparse.Namespace, which: str) -> int:
 
     if which == "runs":
         return print_runs(_warehouse_path(args), limit=args.limit, fmt=args.format)
-    return print_status(_warehouse_path(args), fmt=args.format)
+    warehouse = _warehouse_path(args)
+    return print_status(warehouse, fmt=args.format, sources_file=_sources_file(args, warehouse, create=False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from records.errors import WarehouseError
+    from records.errors import ParseError, WarehouseError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -640,6 +676,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WarehouseError as exc:  # an old .duckdb path, a catalog that cannot be opened, ...
         print(f"kabar: {exc}", file=sys.stderr)
         return 3
+    except ParseError as exc:  # bad configuration: a sources file that is missing or malformed
+        print(f"kabar: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `kabar sql ... | head`: the reader has what it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout at exit

@@ -24,8 +24,12 @@ from records.models import SourceSpec
 
 @lru_cache(maxsize=1)
 def _sources_by_host() -> dict[str, SourceSpec]:
+    """The user's sources (``$KABAR_SOURCES``, else beside ``$KABAR_WAREHOUSE``, else the packaged ones) by host."""
+    from pipeline.settings import load_settings
+    from pipeline.sources_file import user_sources_file
+
     out: dict[str, SourceSpec] = {}
-    for s in load_sources():
+    for s in load_sources(user_sources_file(load_settings(), create=False)):
         if s.homepage and "{BASE}" not in s.homepage:
             host = url_host(s.homepage)
             out[host] = s

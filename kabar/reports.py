@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 import warehouse as wh
-from records.errors import WarehouseError
+from extractors.sources import DEFAULT_SOURCES, load_sources
+from records.errors import ParseError, WarehouseError
 from warehouse import query_readonly, read_query
 
 
@@ -100,11 +101,36 @@ def search_index_line(path: str) -> str:
     return "search index: up to date"
 
 
-def print_status(path: str, *, fmt: str = "table") -> int:
+def sources_line(path: str, sources_file: Path) -> str:
+    """One line on the sources file the next run reads, against the sources the warehouse holds."""
+    try:
+        in_file = [s.source_id for s in load_sources(sources_file)]
+    except ParseError as exc:
+        return f"sources: {exc}"
+    _, rows = query_readonly(path, "SELECT source_id FROM sources ORDER BY source_id")
+    stored = {str(r[0]) for r in rows}
+    if sources_file.resolve() == DEFAULT_SOURCES.resolve():
+        head = f"sources: Kabar's packaged defaults ({len(in_file)}); the next run copies them beside the warehouse for you to edit"
+    else:
+        head = f"sources: {len(in_file)} in {sources_file}"
+    notes = []
+    new = [s for s in in_file if s not in stored]
+    gone = sorted(stored - set(in_file))
+    if new:
+        notes.append(f"not in the warehouse yet (the next ingest adds them): {', '.join(new)}")
+    if gone:
+        notes.append(f"no longer in the file (their articles stay): {', '.join(gone)}")
+    return "; ".join([head, *notes])
+
+
+def print_status(path: str, *, fmt: str = "table", sources_file: Path | None = None) -> int:
     code = _show(path, "status", f"Source health ({_name(path)})", read_query("source_health"), fmt=fmt)
     if code == 0 and fmt in ("table", "wide"):
+        console = Console(soft_wrap=True)
+        if sources_file is not None:
+            console.print(sources_line(path, sources_file), markup=False)
         try:
-            Console(soft_wrap=True).print(search_index_line(path), markup=False)
+            console.print(search_index_line(path), markup=False)
         except WarehouseError as exc:  # e.g. the index file could not be read
-            Console(soft_wrap=True).print(f"search index: unknown ({exc})", markup=False)
+            console.print(f"search index: unknown ({exc})", markup=False)
     return code

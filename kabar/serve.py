@@ -4,7 +4,7 @@ Deployments served (``serve()`` next to a real ``prefect server start``: the sim
 "one command" scheduler; work pools and workers are for more than one machine):
 
 * ``ingest/ingest-every-<N>m``: the ingest flow every ``interval_minutes`` (default 15). A source
-  with its own ``interval_minutes`` in ``seeds/sources.csv`` gets its own deployment at that cadence;
+  with its own ``interval_minutes`` in the sources file gets its own deployment at that cadence;
   the other sources share the default one. Tags ``kabar`` and ``source:<id>`` (``source:all`` when
   the flow resolves all configured sources itself).
 * ``maintenance/daily``: raw HTML and fetch-log retention, snapshot expiry and file compaction of the
@@ -152,8 +152,12 @@ def build_deployments(
     ingest_parameters: Mapping[str, Any] | None = None,
     fetch_log_retention_days: int | None = None,
     snapshot_retention_days: int | None = None,
+    sources_csv: Path | None = None,
 ) -> list[Any]:
-    """The ``RunnerDeployment`` objects ``serve`` runs (imports prefect and the flows)."""
+    """The ``RunnerDeployment`` objects ``serve`` runs (imports prefect and the flows).
+
+    ``sources_csv`` (the user's sources file) is passed to every ingest run, so the scheduled runs read
+    the file the schedules were planned from (and its edits, at their next run)."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.deployments.runner import EntrypointType
 
@@ -169,6 +173,8 @@ def build_deployments(
             params: dict[str, Any] = {_warehouse_param(ingest): wh}
             if sched.sources is not None:
                 params["sources"] = list(sched.sources)
+            if sources_csv is not None:
+                params["sources_file"] = str(sources_csv)
             params = {**_accepted(ingest, params), **(ingest_parameters or {})}  # explicit ones unfiltered
             deployments.append(
                 ingest.to_deployment(
@@ -225,7 +231,7 @@ def serve_command(
     sources: Sequence[str] | None = None,
     *,
     port: int = 4200,
-    sources_csv: Path | None = DEFAULT_SOURCES_CSV,
+    sources_csv: Path | None = None,
     include_ingest: bool = True,
     maintenance_cron: str | None = MAINTENANCE_CRON,
     maintenance_interval_minutes: float | None = None,
@@ -279,6 +285,7 @@ def serve_command(
             ingest_parameters=ingest_parameters,
             fetch_log_retention_days=fetch_log_retention_days,
             snapshot_retention_days=snapshot_retention_days,
+            sources_csv=sources_csv,
         )
         for sched in schedules if include_ingest else ():
             who = ", ".join(sched.sources) if sched.sources is not None else "all configured sources"

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     warehouse: str = Field("kabar.ducklake", description="DuckLake warehouse (catalog path or postgres:...)")
     # (the data folder of a new PostgreSQL-catalog lake is KABAR_LAKE_DATA_PATH, read where the
     # warehouse string is parsed: warehouse.location.parse_location)
+    # the user's sources file (pipeline/sources_file.py): "" = sources.csv beside the warehouse, created
+    # from the packaged seeds/sources.csv on first use; --sources wins
+    sources: str = ""
     snapshot_retention_days: int = 30  # days of lake snapshots kept (article_versions, sql --as-of)
     # rebuild the `kabar search` index after an ingest that changed articles (about a minute per million
     # articles in the warehouse); off: only the daily maintenance and `kabar search --rebuild` build it

@@ -351,8 +351,13 @@ __all__ = [
 ]
 
 
-def failure_reason(exc: BaseException) -> str:
-    """``runs.error`` for a run that ended with ``exc``: what a person reading ``kabar runs`` needs."""
+def failure_reason(exc: BaseException, *, elapsed: float | None = None, limit: float | None = None) -> str:
+    """``runs.error`` for a run that ended with ``exc``: what a person reading ``kabar runs`` needs.
+
+    A run stopped at its time limit sees the orchestrator's cancellation (``CancelledError``) rather
+    than a timeout: ``elapsed`` and ``limit`` (the run's seconds so far and its limit) tell them apart."""
+    if limit and elapsed is not None and elapsed >= limit * 0.98 and type(exc).__name__ == "CancelledError":
+        return f"timed out: the run's time limit of {limit:g} s was reached"
     if isinstance(exc, KeyboardInterrupt):
         return f"interrupted ({exc.args[0] if exc.args else 'SIGINT'})"
     name = type(exc).__name__

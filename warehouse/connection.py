@@ -281,11 +281,15 @@ def open_warehouse(
     where: Location | Path | str,
     *,
     seeds_dir: Path | None = None,
+    sources_file: Path | None = None,
     load_seed_data: bool = True,
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Connect read-write, apply pending migrations, load the seeds (when they changed); close on exit.
+
+    The ``sources`` table is loaded from ``sources_file`` (the user's sources file) when given, else
+    from the seeds folder; ``agencies`` always from the seeds folder.
 
     ``memory_limit`` (e.g. ``"96MB"``; ``None``, ``""`` or ``"0"`` keep DuckDB's default) caps
     DuckDB's memory while this connection is open: the loading flows pass ``KABAR_LOAD_MEMORY_LIMIT``.
@@ -301,7 +305,8 @@ def open_warehouse(
         if applied:
             log.info("applied migrations: %s", ", ".join(applied))
         if load_seed_data:
-            load_seeds(con, seeds_dir if seeds_dir is not None else default_seeds_dir())
+            seeds = seeds_dir if seeds_dir is not None else default_seeds_dir()
+            load_seeds(con, seeds, sources_file=sources_file)
         yield con
     finally:
         close(con)

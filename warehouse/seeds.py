@@ -185,16 +185,21 @@ def _replace_table(con: duckdb.DuckDBPyConnection, table: str, records: Sequence
         con.unregister(view)
 
 
-def load_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> dict[str, int]:
+def load_seeds(
+    con: duckdb.DuckDBPyConnection, seeds_dir: Path, *, sources_file: Path | None = None
+) -> dict[str, int]:
     """Replace ``sources`` and ``agencies`` from CSVs in ``seeds_dir``; return rows loaded per table.
 
-    A missing file is logged and its table left untouched (and absent from the result).  Rows repeating
-    a key keep the last occurrence.
+    ``sources_file`` (the user's sources file) replaces ``seeds_dir/sources.csv``.  A missing file is
+    logged and its table left untouched (and absent from the result).  Rows repeating a key keep the
+    last occurrence.
     """
     now = datetime.now(UTC)
     loaded: dict[str, int] = {}
     for table, (file_name, key, build, _) in _SEEDS.items():
-        path = Path(seeds_dir) / file_name
+        path = (
+            sources_file if table == "sources" and sources_file is not None else Path(seeds_dir) / file_name
+        )
         if not path.is_file():
             log.warning("seed file %s not found; %s left unchanged", path, table)
             continue

@@ -17,6 +17,7 @@ from typing import Any
 
 import warehouse
 from kabar.server import ServerInfo
+from tests.support.db import one
 from tests.support.localsite import LocalSite
 
 PAGE = (
@@ -83,11 +84,12 @@ def test_hung_ingest_times_out_and_the_next_run_completes(prefect_server: Server
     assert second["state"] == "completed" and second["new"] == 1
     con = warehouse.connect(db, read_only=True)
     try:
-        runs = con.execute("SELECT state, finished_at FROM runs ORDER BY started_at").fetchall()
+        runs = con.execute("SELECT state, finished_at, error FROM runs ORDER BY started_at").fetchall()
     finally:
         con.close()
     assert [r[0] for r in runs] == ["failed", "completed"]  # the timed-out run is closed, not left running
     assert all(r[1] is not None for r in runs)
+    assert runs[0][2] == "timed out: the run's time limit of 4 s was reached"
     with get_client(sync_client=True) as client:
         assert state.state_details.flow_run_id is not None
         run = client.read_flow_run(state.state_details.flow_run_id)
@@ -119,3 +121,107 @@ def test_ingest_reports_progress_per_batch(prefect_server: ServerInfo, tmp_path:
     assert summary["new"] == 3
     assert [(p.flow, p.done, p.total) for p in seen] == [("ingest", 0, 2), ("ingest", 1, 2), ("ingest", 2, 2)]
     assert "new" in seen[-1].note
+
+
+SERVE_HUNG = """
+import sys
+from pathlib import Path
+from kabar.serve import serve_command
+sys.exit(serve_command(Path(sys.argv[1]), interval_minutes=0.05, maintenance_cron=None,
+                       ingest_parameters={"sitemaps": [sys.argv[2]], "allowed_hosts": [sys.argv[3]]}))
+"""
+
+
+def test_a_hung_scheduled_run_times_out_and_a_later_scheduled_run_goes(
+    prefect_server: ServerInfo, tmp_path: Path
+) -> None:
+    """Under `kabar serve` (CANCEL_NEW: one run of a deployment at a time) the first run hangs on its
+    sitemap; it ends TimedOut at KABAR_INGEST_TIMEOUT, is not retried, and a later scheduled run of the
+    same deployment completes and loads the article."""
+    import signal
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
+
+    db = tmp_path / "kabar.ducklake"
+    first = {"hung": False}
+
+    def sitemap(handler: BaseHTTPRequestHandler) -> None:
+        if not first["hung"]:
+            first["hung"] = True
+            time.sleep(40)  # the first request: accepted, never answered in time
+        body = (
+            "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            f"<url><loc>{site.url('/berita/banjir.html')}</loc></url></urlset>"
+        ).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/xml")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def states() -> list[tuple[str, Any]]:
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["ingest-every-3s"]))
+            )
+        started = sorted(
+            (r.start_time, (r.state.name if r.state else None) or "?") for r in runs if r.start_time
+        )
+        return [(name, at) for at, name in started]
+
+    env = {
+        **os.environ,
+        "KABAR_INGEST_TIMEOUT": "8",
+        "KABAR_READ_TIMEOUT": "60",  # the fetcher would wait longer than the run may
+        "KABAR_TOTAL_TIMEOUT": "60",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+    }
+    seen: list[tuple[str, Any]] = []
+    with LocalSite() as site:
+        site.routes["/sitemap.xml"] = sitemap
+        site.routes["/berita/banjir.html"] = (200, {"Content-Type": "text/html"}, PAGE)
+        site.routes["/robots.txt"] = (404, {}, b"")
+        log = tmp_path / "serve.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    SERVE_HUNG,
+                    str(db),
+                    site.url("/sitemap.xml"),
+                    f"127.0.0.1:{site.port}",
+                ],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline and proc.poll() is None:
+                seen = states()
+                names = [name for name, _ in seen]
+                if "TimedOut" in names and "Completed" in names[names.index("TimedOut") :]:
+                    break
+                time.sleep(2)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+    names = [name for name, _ in seen if name != "Cancelled"]  # CANCEL_NEW: runs due while one runs
+    assert names and names[0] == "TimedOut", (names, log.read_text(errors="replace")[-4000:])
+    assert "Completed" in names, (names, log.read_text(errors="replace")[-4000:])
+    assert "AwaitingRetry" not in names and "Retrying" not in names
+    con = warehouse.connect(db, read_only=True)
+    try:
+        runs = con.execute("SELECT state, error FROM runs ORDER BY started_at").fetchall()
+        articles = one(con.execute("SELECT count(*) FROM articles"))[0]
+    finally:
+        con.close()
+    assert runs[0] == ("failed", "timed out: the run's time limit of 8 s was reached"), runs
+    assert ("completed", None) in runs and articles == 1
