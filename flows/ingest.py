@@ -35,7 +35,7 @@ from prefect.utilities.annotations import quote
 
 import warehouse
 from fetchers import FetchConfig
-from flows.runtime import run_time_limit
+from flows.runtime import close_run, run_time_limit
 from pipeline.fetchloop import BackgroundFetcher
 from pipeline.progress import Progress, report
 from pipeline.settings import Settings, load_settings
@@ -43,6 +43,7 @@ from pipeline.sources_file import user_sources_file
 from pipeline.steps import (
     DiscoverOutcome,
     discover_documents,
+    ended_state,
     failure_reason,
     jobs_for_batch,
     resolve_specs,
@@ -329,12 +330,11 @@ def ingest(
             state = "completed"
         except BaseException as exc:  # interrupted, timed out, or a bug: say which in runs.error
             error = failure_reason(exc, elapsed=time.monotonic() - t0, limit=run_time_limit())
+            state = ended_state(exc)
             raise
         finally:
             totals = replace(total(per_source), new_urls=new_urls, error=None)
-            warehouse.finish_run(
-                con, run_id=run_id, state=state, totals=totals, per_source=per_source, error=error
-            )
+            close_run(con, run_id=run_id, state=state, totals=totals, per_source=per_source, error=error)
             totals_row = _warehouse_totals(con)
 
     if state == "completed" and settings.search_after_ingest and (totals.new or totals.updated):

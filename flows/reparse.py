@@ -18,11 +18,11 @@ from prefect.utilities.annotations import quote
 import warehouse
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources
-from flows.runtime import run_time_limit
+from flows.runtime import close_run, run_time_limit
 from pipeline.progress import Progress, report
 from pipeline.settings import load_settings
 from pipeline.sources_file import user_sources_file
-from pipeline.steps import failure_reason, page_job, spec_for_source_id
+from pipeline.steps import ended_state, failure_reason, page_job, spec_for_source_id
 from pipeline.workers import ExtractionPool
 from records.counts import RunCounts, total
 from records.models import ArticleRow, FailureRow, SourceSpec
@@ -104,8 +104,9 @@ def reparse(
             state = "completed"
         except BaseException as exc:  # interrupted, timed out, or a bug: say which in runs.error
             error = failure_reason(exc, elapsed=time.monotonic() - t0, limit=run_time_limit())
+            state = ended_state(exc)
             raise
         finally:
-            warehouse.finish_run(con, run_id=run_id, state=state, totals=totals, per_source={}, error=error)
+            close_run(con, run_id=run_id, state=state, totals=totals, per_source={}, error=error)
     counts = {k: getattr(totals, k) for k in ("pages", "new", "updated", "unchanged", "failed")}
     return {"run_id": run_id, "state": state, "duration_s": round(time.monotonic() - t0, 2), **counts}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import sys
@@ -126,8 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Without PREFECT_API_URL, flow commands start (or reuse) a local Prefect server with its data beside "
         "the warehouse and leave it running for the UI; `kabar server stop` stops it.  "
         "Exit codes: 0 done; 1 the run or query failed (its error is printed and, for runs, stored in `runs`); "
-        "2 usage error; 3 the warehouse cannot be opened (wrong path, old .duckdb file, catalog unreachable); "
-        "130 / 143 interrupted by SIGINT / SIGTERM (the run is recorded as failed, with the reason).",
+        "2 usage error (also a missing or malformed sources file); 3 the warehouse cannot be opened or "
+        "written (wrong path, old .duckdb file, catalog unreachable, disk full); 4 no Prefect server "
+        "answers (PREFECT_API_URL down, or the local one cannot start; nothing was run or created); "
+        "130 / 143 interrupted by SIGINT / SIGTERM (the run is recorded as cancelled, with the reason). "
+        "A failure prints one line; KABAR_DEBUG=1 also prints its traceback.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -310,20 +314,50 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ---------------------------------------------------------------------------------------------
+class PrefectUnreachable(Exception):
+    """No Prefect server answers: nothing was started, created or written (exit 4)."""
+
+
+PREFECT_CHECK_SECONDS = 5.0
+
+
+def _check_prefect_api(api_url: str) -> None:
+    """Ask ``api_url``'s health endpoint once, before a run creates anything."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=PREFECT_CHECK_SECONDS) as reply:
+            if reply.status == 200:
+                return
+            why = f"HTTP {reply.status}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        why = str(getattr(exc, "reason", exc)) or type(exc).__name__
+    raise PrefectUnreachable(
+        f"the Prefect server at {api_url} does not answer ({why}); nothing was run. Start it, fix "
+        "PREFECT_API_URL, or unset PREFECT_API_URL to let Kabar start its own server beside the warehouse"
+    )
+
+
 def _settle_prefect(warehouse: str, port: int | None) -> None:
-    """Point this process at a Prefect server: $PREFECT_API_URL, or the managed local one."""
+    """Point this process at a Prefect server: $PREFECT_API_URL (which must answer), or the managed
+    local one (started if needed). Raises :class:`PrefectUnreachable` when neither can be had."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if os.environ.get("PREFECT_API_URL"):
+        _check_prefect_api(os.environ["PREFECT_API_URL"])
         return
     from kabar.server import ensure_server, prefect_home_for, server_env
 
     home = prefect_home_for(warehouse)
-    info = ensure_server(
-        home,
-        port or int(os.environ.get("KABAR_PREFECT_PORT", "4200")),
-        echo=lambda m: print(m, file=sys.stderr),
-    )
+    try:
+        info = ensure_server(
+            home,
+            port or int(os.environ.get("KABAR_PREFECT_PORT", "4200")),
+            echo=lambda m: print(m, file=sys.stderr),
+        )
+    except RuntimeError as exc:
+        raise PrefectUnreachable(f"the local Prefect server could not be started: {exc}") from exc
     os.environ.update(server_env(home, _port_of(info.api_url)))
     verb = "started" if info.started else "reusing"
     print(f"Prefect server ({verb}): UI {info.ui_url}", file=sys.stderr)
@@ -363,6 +397,39 @@ def _print_summary(summary: dict[str, Any]) -> None:
         print(f"Flow run in the Prefect UI: {api}/runs/flow-run/{summary['flow_run_id']}")
 
 
+class _NoTraceback(logging.Formatter):
+    """Formats a record as ``inner`` does, without its traceback (the record keeps it for other handlers)."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return self.inner.format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+def _console_without_tracebacks() -> None:
+    """A failing run ends on the terminal with Prefect's one-line log and Kabar's one sentence, not a
+    traceback: the run's logs in the Prefect UI keep it, and ``KABAR_DEBUG=1`` prints it here too."""
+    if os.environ.get("KABAR_DEBUG", "").strip().lower() in ("1", "true", "yes"):
+        return
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    loggers = [
+        logging.getLogger(),
+        *(v for v in logging.root.manager.loggerDict.values() if isinstance(v, logging.Logger)),
+    ]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if isinstance(handler, PrefectConsoleHandler) and not isinstance(handler.formatter, _NoTraceback):
+                handler.setFormatter(_NoTraceback(handler.formatter))
+
+
 @contextmanager
 def _terminal_progress(label: str) -> Iterator[None]:
     """A progress bar on the terminal (stderr) while a flow runs here; nothing when not a TTY."""
@@ -393,10 +460,13 @@ def _terminal_progress(label: str) -> Iterator[None]:
 
 def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
     warehouse = _warehouse_path(args)
-    sources_file = _sources_file(args, warehouse)
+    _sources_file(args, warehouse, create=False)  # a named file that is missing: exit 2 at once
     _settle_prefect(warehouse, args.port)
+    sources_file = _sources_file(args, warehouse)  # only now, when the run can start, create the default
     from flows.ingest import ingest
     from records.errors import WarehouseError
+
+    _console_without_tracebacks()
 
     kwargs: dict[str, Any] = dict(
         warehouse_path=str(warehouse),
@@ -576,9 +646,12 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_reparse(args: argparse.Namespace) -> int:
     warehouse = _warehouse_path(args)
-    sources_file = _sources_file(args, warehouse)
+    _sources_file(args, warehouse, create=False)
     _settle_prefect(warehouse, args.port)
+    sources_file = _sources_file(args, warehouse)
     from flows.reparse import reparse
+
+    _console_without_tracebacks()
 
     with _terminal_progress("reparse"):
         summary = reparse(
@@ -617,8 +690,9 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     warehouse = _warehouse_path(args)
-    sources_file = _sources_file(args, warehouse)
+    _sources_file(args, warehouse, create=False)
     _settle_prefect(warehouse, args.port)
+    sources_file = _sources_file(args, warehouse)
     from kabar.serve import serve_command
     from pipeline.settings import load_settings
 
@@ -669,7 +743,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         why = exc.args[0] if exc.args else "SIGINT"
         print(
-            f"kabar: interrupted ({why}); a run in progress is recorded as failed in `kabar runs`",
+            f"kabar: interrupted ({why}); a run in progress is recorded as cancelled in `kabar runs`",
             file=sys.stderr,
         )
         return 143 if why == "SIGTERM" else 130
@@ -679,6 +753,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParseError as exc:  # bad configuration: a sources file that is missing or malformed
         print(f"kabar: {exc}", file=sys.stderr)
         return 2
+    except PrefectUnreachable as exc:
+        print(f"kabar: {exc}", file=sys.stderr)
+        return 4
     except BrokenPipeError:  # `kabar sql ... | head`: the reader has what it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout at exit

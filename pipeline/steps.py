@@ -351,6 +351,14 @@ __all__ = [
 ]
 
 
+def ended_state(exc: BaseException) -> str:
+    """``runs.state`` for a run that ended with ``exc``: ``cancelled`` when someone stopped it (SIGINT,
+    SIGTERM), else ``failed``."""
+    if isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "TerminationSignal":
+        return "cancelled"
+    return "failed"
+
+
 def failure_reason(exc: BaseException, *, elapsed: float | None = None, limit: float | None = None) -> str:
     """``runs.error`` for a run that ended with ``exc``: what a person reading ``kabar runs`` needs.
 

@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import resource
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ALL_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
@@ -28,8 +29,29 @@ from records.models import ArticleRow, FailureRow
 Outcome = ArticleRow | FailureRow
 
 
-def _init_worker(mem_limit_bytes: int) -> None:
-    """Runs once in each worker: memory cap, then pay the import/warm-up cost once."""
+PARENT_POLL_SECONDS = 0.5
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """End this worker as soon as the process that started it is gone, however it died.
+
+    A worker blocked on the pool's queue would otherwise outlive a SIGKILLed run for good, holding
+    its memory and the warehouse's files. The check is the parent PID changing (the orphan is adopted
+    by init or a subreaper): unlike ``PR_SET_PDEATHSIG`` it does not depend on which thread of the
+    parent forked the worker (the pool is restarted from task threads)."""
+    while True:
+        if os.getppid() != parent_pid:
+            os._exit(1)
+        time.sleep(PARENT_POLL_SECONDS)
+
+
+def _init_worker(mem_limit_bytes: int, parent_pid: int) -> None:
+    """Runs once in each worker: watch the parent, memory cap, then pay the import/warm-up cost once."""
+    if os.getppid() != parent_pid:  # the parent died while this worker was starting
+        os._exit(1)
+    threading.Thread(
+        target=_exit_with_parent, args=(parent_pid,), name="kabar-parent-watch", daemon=True
+    ).start()
     if mem_limit_bytes > 0:
         try:
             # a forked child inherits the parent's address space (threads' stacks, mapped libraries),
@@ -133,7 +155,7 @@ class ExtractionPool:
                 max_workers=self.workers,
                 mp_context=ctx,
                 initializer=_init_worker,
-                initargs=(self.mem_limit_bytes,),
+                initargs=(self.mem_limit_bytes, os.getpid()),
             )
         return self._executor
 

@@ -71,6 +71,7 @@ ErrorClass = Literal[
     "naive_datetime",
     "sources_file",
     "warehouse_busy",
+    "disk_full",
     # an error raised without a finer kind: the class's own
     "error",
     "fetch",
@@ -130,6 +131,7 @@ ERROR_CLASSES: dict[ErrorClass, str] = {
     "naive_datetime": "a row carried a datetime without a zone and was not loaded",
     "sources_file": "the sources file cannot be read or has a bad row",
     "warehouse_busy": "another writer's commits kept conflicting with this one",
+    "disk_full": "the disk holding the warehouse is full; nothing of the write was stored",
     "error": "a Kabar error raised without a finer class",
     "fetch": "a fetch error raised without a finer class",
     "transient": "a transient fetch error raised without a finer class",

@@ -17,7 +17,7 @@
 Table catalogue: ``warehouse/README.md``.  Schema history: ``warehouse/MIGRATIONS.md``.
 """
 
-from warehouse.conflicts import WarehouseBusyError, atomic, retry_conflicts
+from warehouse.conflicts import DiskFullError, WarehouseBusyError, atomic, retry_conflicts
 from warehouse.connection import (
     close,
     connect,
@@ -68,6 +68,7 @@ __all__ = [
     "PendingUrl",
     "RawPage",
     "Location",
+    "DiskFullError",
     "WarehouseBusyError",
     "atomic",
     "parse_location",

@@ -10,6 +10,7 @@ back whole, so :func:`atomic` runs the body again from the start, re-reading wha
 
 from __future__ import annotations
 
+import errno
 import logging
 import random
 import time
@@ -43,6 +44,42 @@ class WarehouseBusyError(WarehouseError):
     transient = True
 
 
+class DiskFullError(WarehouseError):
+    """The disk under the warehouse (catalog, data files or raw pages) is full: a retry cannot help."""
+
+    kind: ErrorClass = "disk_full"
+
+
+_DISK_FULL_MARKERS = ("disk is full", "no space left on device", "disk full")
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """True when ``exc`` (or an error it was raised from) says the disk is full."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        if any(marker in str(exc).lower() for marker in _DISK_FULL_MARKERS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def disk_full(what: str, exc: BaseException) -> DiskFullError:
+    """The readable error for a write that found the disk full."""
+    return DiskFullError(
+        f"{what} failed: the disk holding the warehouse is full. Nothing of it was stored (URLs not "
+        "loaded stay pending for the next run). Free space on that disk, or move the warehouse "
+        f"(--warehouse, KABAR_WAREHOUSE), and run again. [{_first_line(exc)}]"
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1] if text else type(exc).__name__
+
+
 def is_conflict(exc: BaseException | None) -> bool:
     """True for a lost commit race (DuckLake conflict, SQLite busy, PostgreSQL serialization)."""
     seen: set[int] = set()
@@ -70,6 +107,8 @@ def transaction(con: duckdb.DuckDBPyConnection, what: str) -> Iterator[None]:
             con.execute("ROLLBACK")
         except duckdb.Error:
             pass
+        if is_disk_full(exc):
+            raise disk_full(what, exc) from exc
         if isinstance(exc, duckdb.Error):
             raise WarehouseError(f"{what} failed and was rolled back: {exc}") from exc
         raise
@@ -119,9 +158,11 @@ def atomic(
 
 __all__ = [
     "DEFAULT_CONFLICT_WAIT",
+    "DiskFullError",
     "WarehouseBusyError",
     "atomic",
     "is_conflict",
+    "is_disk_full",
     "retry_conflicts",
     "transaction",
 ]

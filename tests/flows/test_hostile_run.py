@@ -277,7 +277,7 @@ def test_sigterm_mid_batch_stops_the_run_promptly_then_rerun_completes(prefect_s
             runs = con.execute("SELECT state, error FROM runs").fetchall()
         finally:
             con.close()
-        assert runs == [("failed", "interrupted (SIGTERM)")], runs
+        assert runs == [("cancelled", "interrupted (SIGTERM)")], runs
         time.sleep(0.5)
         rerun = subprocess.run(_cmd(site, db), env=_env(), capture_output=True, text=True, timeout=300)
         assert rerun.returncode == 0, rerun.stderr[-3000:]

@@ -295,3 +295,57 @@ def test_shell_attaches_the_lake_read_only(tmp_path):
     )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip().splitlines()[-1] == "7"
+
+
+@pytest.mark.parametrize("how", ["refused", "silent"])
+def test_a_prefect_server_that_does_not_answer_stops_a_run_before_anything_is_created(tmp_path, how):
+    """PREFECT_API_URL names a dead server (nothing listening) or a hung one (accepts, never answers):
+    exit 4 within seconds with one sentence, and no warehouse, sources file or Prefect data is made."""
+    import os
+    import socket
+    import threading
+
+    from tests.support.localsite import LocalSite
+
+    with LocalSite() as site:
+        if how == "refused":
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]  # closed again: nothing listens there
+        else:
+            gate = threading.Event()
+
+            def hang(handler: object) -> None:
+                gate.wait(30)
+
+            site.routes["/api/health"] = hang
+            port = site.port
+        lake = tmp_path / "lake" / "kabar.ducklake"
+        t0 = time.monotonic()
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kabar.cli",
+                "ingest",
+                "--warehouse",
+                str(lake),
+                "--url",
+                "http://127.0.0.1:1/a",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"},
+        )
+        took = time.monotonic() - t0
+        if how == "silent":
+            gate.set()
+    assert out.returncode == 4, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"kabar: the Prefect server at http://127.0.0.1:{port}/api does not answer"
+    )
+    assert "nothing was run" in lines[0]
+    assert took < 15, took
+    assert not (tmp_path / "lake").exists()

@@ -27,7 +27,7 @@ def test_every_setting_is_documented_with_its_default() -> None:
 def test_every_variable_the_code_reads_is_documented() -> None:
     code = "\n".join(
         p.read_text(encoding="utf-8")
-        for pkg in ("kabar", "warehouse", "flows", "fetchers", "extractors")
+        for pkg in ("kabar", "warehouse", "flows", "pipeline", "fetchers", "extractors", "records")
         for p in (ROOT / pkg).rglob("*.py")
     )
     read = set(re.findall(r"[\"'](KABAR_[A-Z][A-Z_]+)[\"']", code))

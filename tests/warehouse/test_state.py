@@ -241,7 +241,7 @@ def test_source_health_counts_consecutive_failed_runs(con, make_article) -> None
 
 def test_a_run_that_did_not_complete_says_why(db_path, seeds_dir) -> None:
     """``runs.error`` keeps the run's reason even when its sources carry their own error field."""
-    from pipeline.steps import failure_reason
+    from pipeline.steps import ended_state, failure_reason
 
     with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as con:
         warehouse.start_run(con, run_id="r1", flow_run_id=None, flow_name="ingest", parameters={})
@@ -264,5 +264,7 @@ def test_a_run_that_did_not_complete_says_why(db_path, seeds_dir) -> None:
     assert per_source == [("antara", None), ("detik", "feed 503")]
     assert failure_reason(KeyboardInterrupt()) == "interrupted (SIGINT)"
     assert failure_reason(KeyboardInterrupt("SIGTERM")) == "interrupted (SIGTERM)"
+    assert ended_state(KeyboardInterrupt("SIGTERM")) == "cancelled"
+    assert ended_state(TimeoutError()) == ended_state(ValueError()) == "failed"
     assert failure_reason(ValueError("bad row")) == "ValueError: bad row"
     assert failure_reason(TimeoutError()).startswith("timed out")
