@@ -32,7 +32,9 @@ from prefect.cache_policies import NO_CACHE
 
 import warehouse as wh
 from pipeline.settings import load_settings
+from records.errors import WarehouseError
 from warehouse.lakeops import CompactReport, compact, storage_bytes
+from warehouse.verify import remedy
 
 # Tables reported in the summary, in display order (a fixed allow-list: names never come from data).
 REPORTED_TABLES = ("articles", "raw_pages", "fetches", "failures", "runs", "url_state")
@@ -140,6 +142,22 @@ def run_maintenance(
     )
 
 
+def verify_markdown(report: wh.VerifyReport) -> str:
+    """The artifact's section on the weekly read of the whole warehouse."""
+    head = (
+        f"## Verify\n\nRead {report.tables} tables: {report.files} data files ({report.rows_read} rows) and "
+        f"{report.raw_packs} raw-page packs: "
+    )
+    if report.ok:
+        return head + "no damage.\n"
+    lines = [head + f"**{len(report.damage)} damaged**.", ""]
+    for d in report.damage:
+        rows = f" (row ids {d.rows[0]}-{d.rows[1]})" if d.rows else ""
+        lines.append(f"- `{d.table}`: `{d.path}`: {d.problem}{rows}")
+    lines += ["", *(f"- {line}" for line in remedy(report))]
+    return "\n".join(lines) + "\n"
+
+
 def report_markdown(report: MaintenanceReport) -> str:
     """The artifact text: what was pruned and the table totals before and after."""
     if report.cutoff is None:
@@ -232,6 +250,36 @@ def prune_and_compact(
     return report
 
 
+VERIFY_WEEKDAY = 6  # Sunday (UTC): the day the daily maintenance also reads the whole warehouse
+
+
+@task(name="verify", cache_policy=NO_CACHE)
+def verify_task(warehouse_path: str) -> wh.VerifyReport:
+    """Read every data file and raw-page pack (``kabar verify``) through a read-only connection."""
+    con = wh.connect(warehouse_path, read_only=True)
+    try:
+        report = wh.verify(con)
+    finally:
+        con.close()
+    logger = get_run_logger()
+    logger.info(
+        "verified %d tables: %d data files (%d rows) and %d raw-page packs",
+        report.tables,
+        report.files,
+        report.rows_read,
+        report.raw_packs,
+    )
+    for d in report.damage:
+        logger.error(
+            "DAMAGED %s: %s: %s%s",
+            d.table,
+            d.path,
+            d.problem,
+            f" (row ids {d.rows[0]}-{d.rows[1]})" if d.rows else "",
+        )
+    return report
+
+
 @flow(name="maintenance", timeout_seconds=load_settings().maintenance_timeout)
 def maintenance(
     warehouse_path: str = "kabar.ducklake",
@@ -239,18 +287,31 @@ def maintenance(
     fetch_log_retention_days: int = 180,
     rebuild_search: bool = True,
     snapshot_retention_days: int = 30,
+    verify: bool | None = None,
 ) -> dict[str, Any]:
     """Prune raw HTML older than ``raw_retention_days``, fetch-log rows older than
     ``fetch_log_retention_days``, rebuild the search index if articles changed, expire snapshots
-    older than ``snapshot_retention_days`` and compact the lake's files."""
+    older than ``snapshot_retention_days`` and compact the lake's files; then, on Sundays (or when
+    ``verify`` says so), read the whole warehouse and fail the run if anything is damaged."""
     report = prune_and_compact(
         warehouse_path, raw_retention_days, fetch_log_retention_days, rebuild_search, snapshot_retention_days
     )
+    markdown = report_markdown(report)
+    if verify is None:
+        verify = datetime.now(UTC).weekday() == VERIFY_WEEKDAY
+    checked = verify_task(warehouse_path) if verify else None
+    if checked is not None:
+        markdown += "\n" + verify_markdown(checked)
     create_markdown_artifact(
         key="maintenance-summary",
-        markdown=report_markdown(report),
+        markdown=markdown,
         description="raw_pages retention and table totals",
     )
+    if checked is not None and not checked.ok:
+        raise WarehouseError(
+            f"the warehouse is damaged: {len(checked.damage)} file(s) cannot be read as the catalog records "
+            "them (`kabar verify` lists them and how to restore)"
+        )
     return {
         "pruned_raw_pages": report.pruned_raw_pages,
         "pruned_fetches": report.pruned_fetches,

@@ -5,6 +5,7 @@
     kabar sql "SELECT ..."          read-only SQL over the warehouse (--as-of TIMESTAMP: as it was then)
     kabar shell                     the DuckDB CLI on the warehouse, read-only, views ready
     kabar migrate OLD.duckdb        copy a single-file warehouse of an earlier Kabar into the lake
+    kabar verify                    read every data file and raw-page pack; report damage
     kabar search "banjir jakarta"   full-text search over titles and leads (BM25)
     kabar parse [--html] < article  attribution + dates of one article (or --jsonl many)
     kabar reparse                   re-run extraction/parsers over stored raw pages (no network)
@@ -208,6 +209,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_warehouse(p)
     p.add_argument("--print-sql", action="store_true", help="print the SQL that attaches the lake and exit")
+
+    p = sub.add_parser(
+        "verify",
+        help="read every data file and raw-page pack of the warehouse; report damage and what to do",
+        description="Read the whole warehouse (every data and delete file the lake's catalog names, "
+        "in full, and every raw-page pack) and compare it with what the catalog records. Only reads; "
+        "safe while runs write. Exit 0 when all reads, 1 when something is damaged (listed per table, "
+        "with the row ids it held and how to restore). The daily maintenance runs it on Sundays.",
+    )
+    _add_warehouse(p)
+    p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser(
         "migrate",
@@ -670,6 +682,36 @@ def cmd_shell(args: argparse.Namespace) -> int:
     return shell_command(_warehouse_path(args), print_only=args.print_sql)
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    import warehouse as wh
+    from warehouse.verify import remedy
+
+    con = wh.connect(_warehouse_path(args), read_only=True)
+    try:
+        report = wh.verify(con)
+    finally:
+        con.close()
+    if args.format == "json":
+        print(json.dumps({**dataclasses.asdict(report), "ok": report.ok, "remedy": remedy(report)}))
+        return 0 if report.ok else 1
+    print(
+        f"read {report.tables} tables: {report.files} data files ({report.bytes_read / 1e6:.1f} MB, "
+        f"{report.rows_read} rows) and {report.raw_packs} raw-page packs"
+    )
+    if report.ok:
+        print("no damage found")
+        return 0
+    for d in report.damage:
+        rows = f" (row ids {d.rows[0]}-{d.rows[1]})" if d.rows else ""
+        print(f"DAMAGED {d.table}: {d.path}: {d.problem}{rows}")
+    print("what to do:")
+    for line in remedy(report):
+        print(f"  {line}")
+    return 1
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from warehouse.legacy import migrate_legacy
 
@@ -784,6 +826,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return cmd_shell(args)
     if args.command == "migrate":
         return cmd_migrate(args)
+    if args.command == "verify":
+        return cmd_verify(args)
     if args.command == "search":
         return cmd_search(args)
     if args.command == "parse":

@@ -60,6 +60,7 @@ from warehouse.state import (
     set_feed_state,
     start_run,
 )
+from warehouse.verify import Damage, VerifyReport, verify
 
 __all__ = [
     "BatchStats",
@@ -68,7 +69,9 @@ __all__ = [
     "PendingUrl",
     "RawPage",
     "Location",
+    "Damage",
     "DiskFullError",
+    "VerifyReport",
     "WarehouseBusyError",
     "atomic",
     "parse_location",
@@ -109,4 +112,5 @@ __all__ = [
     "schema_version",
     "set_feed_state",
     "start_run",
+    "verify",
 ]
