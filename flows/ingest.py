@@ -50,7 +50,7 @@ from pipeline.steps import (
     source_key,
 )
 from pipeline.workers import ExtractionPool, Ticket, release_cycles
-from records.counts import RunCounts, add_to, total
+from records.counts import COUNT_FIELDS, RunCounts, add_to, total
 from records.models import ArticleRow, FailureRow, FetchResult, SourceSpec
 from warehouse.connection import LOAD_THREADS
 
@@ -62,17 +62,8 @@ def _quoted(value: T) -> T:
     return cast(T, quote(value))
 
 
-# the run totals an ingest summary (the flow's result) carries
-SUMMARY_COUNTS = (
-    "discovered",
-    "new_urls",
-    "fetched",
-    "new",
-    "updated",
-    "unchanged",
-    "failed",
-    "not_modified",
-)
+# the run totals an ingest summary (the flow's result) carries: the counters an ingest fills
+SUMMARY_COUNTS = tuple(name for name in COUNT_FIELDS if name not in ("too_old", "pages"))
 
 
 # no task retries: discovery never raises for a document (each failure is a recorded row), and the

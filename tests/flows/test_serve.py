@@ -8,7 +8,6 @@ scheduled runs completed and did their job.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import warehouse
 from kabar.serve import cadence_label, plan_schedules, read_interval_overrides
 from kabar.server import ServerInfo
 from tests.support.db import one
+from tests.support.procs import stop_group
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -231,17 +231,6 @@ sys.exit(serve_command(Path(sys.argv[1]), include_ingest=False, maintenance_inte
 """
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the serve process group (serve pauses its schedules), SIGKILL if it lingers."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
 def _completed_runs(deployment_name: str) -> list[Any]:
     from prefect import get_client
     from prefect.client.schemas.filters import (
@@ -297,7 +286,7 @@ def test_serve_runs_scheduled_maintenance(prefect_server: ServerInfo, tmp_path: 
         elapsed = time.monotonic() - began
         print(f"serve: {len(runs)} completed scheduled runs after {elapsed:.1f} s")
     finally:
-        _stop(proc)
+        stop_group(proc)
     log_text = log_path.read_text(errors="replace")
     assert len(runs) >= 2, f"expected 2 completed scheduled runs; serve log:\n{log_text[-4000:]}"
     assert all(r.auto_scheduled for r in runs)
@@ -360,7 +349,7 @@ def test_kabar_serve_demo_runs_scheduled_ingests(prefect_server: ServerInfo, tmp
         with get_client(sync_client=True) as client:
             daily = client.read_deployment_by_name("maintenance/daily")
     finally:
-        _stop(proc)
+        stop_group(proc)
     log_text = log_path.read_text(errors="replace")
     assert len(runs) >= 2, f"expected 2 completed scheduled ingest runs; serve log:\n{log_text[-4000:]}"
     assert daily.parameters.get("raw_retention_days") == 7

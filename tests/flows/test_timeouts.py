@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,10 @@ import warehouse
 from kabar.server import ServerInfo
 from tests.support.db import one
 from tests.support.localsite import LocalSite
+from tests.support.pages import FLOOD_PAGE, stalling_sitemap
+from tests.support.procs import stop_group
 
-PAGE = (
-    "<html><head><title>Banjir surut</title></head><body><article>"
-    + "".join(
-        f"<p>Warga kampung ke-{i} kembali ke rumah setelah banjir surut pada Selasa pagi.</p>"
-        for i in range(12)
-    )
-    + "</article></body></html>"
-).encode()
+PAGE = FLOOD_PAGE
 
 
 def test_flow_timeouts_come_from_settings() -> None:
@@ -53,21 +47,10 @@ def test_hung_ingest_times_out_and_the_next_run_completes(prefect_server: Server
     db = tmp_path / "kabar.ducklake"
     stall = {"on": True}
 
-    def sitemap(handler: BaseHTTPRequestHandler) -> None:
-        if stall["on"]:
-            time.sleep(25)  # a server that accepts and never answers in time
-        body = (
-            "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
-            f"<url><loc>{site.url('/berita/banjir.html')}</loc></url></urlset>"
-        ).encode()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/xml")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
-
     with LocalSite() as site:
-        site.routes["/sitemap.xml"] = sitemap
+        site.routes["/sitemap.xml"] = stalling_sitemap(
+            site, "/berita/banjir.html", lambda: 25 if stall["on"] else 0
+        )
         site.routes["/berita/banjir.html"] = (200, {"Content-Type": "text/html"}, PAGE)
         params: dict[str, Any] = {
             "warehouse_path": str(db),
@@ -138,27 +121,15 @@ def test_a_hung_scheduled_run_times_out_and_a_later_scheduled_run_goes(
     """Under `kabar serve` (CANCEL_NEW: one run of a deployment at a time) the first run hangs on its
     sitemap; it ends TimedOut at KABAR_INGEST_TIMEOUT, is not retried, and a later scheduled run of the
     same deployment completes and loads the article."""
-    import signal
-
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
 
     db = tmp_path / "kabar.ducklake"
     first = {"hung": False}
 
-    def sitemap(handler: BaseHTTPRequestHandler) -> None:
-        if not first["hung"]:
-            first["hung"] = True
-            time.sleep(40)  # the first request: accepted, never answered in time
-        body = (
-            "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
-            f"<url><loc>{site.url('/berita/banjir.html')}</loc></url></urlset>"
-        ).encode()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/xml")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+    def stall_once() -> float:
+        hung, first["hung"] = first["hung"], True
+        return 0 if hung else 40  # the first request: accepted, never answered in time
 
     def states() -> list[tuple[str, Any]]:
         with get_client(sync_client=True) as client:
@@ -179,7 +150,7 @@ def test_a_hung_scheduled_run_times_out_and_a_later_scheduled_run_goes(
     }
     seen: list[tuple[str, Any]] = []
     with LocalSite() as site:
-        site.routes["/sitemap.xml"] = sitemap
+        site.routes["/sitemap.xml"] = stalling_sitemap(site, "/berita/banjir.html", stall_once)
         site.routes["/berita/banjir.html"] = (200, {"Content-Type": "text/html"}, PAGE)
         site.routes["/robots.txt"] = (404, {}, b"")
         log = tmp_path / "serve.log"
@@ -207,12 +178,7 @@ def test_a_hung_scheduled_run_times_out_and_a_later_scheduled_run_goes(
                     break
                 time.sleep(2)
         finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
+            stop_group(proc)
     names = [name for name, _ in seen if name != "Cancelled"]  # CANCEL_NEW: runs due while one runs
     assert names and names[0] == "TimedOut", (names, log.read_text(errors="replace")[-4000:])
     assert "Completed" in names, (names, log.read_text(errors="replace")[-4000:])

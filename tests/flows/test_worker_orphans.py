@@ -15,15 +15,9 @@ import psutil
 
 from kabar.server import ServerInfo
 from tests.support.localsite import LocalSite
+from tests.support.pages import FLOOD_PAGE
 
-PAGE = (
-    "<html><head><title>Banjir surut</title></head><body><article>"
-    + "".join(
-        f"<p>Warga kampung ke-{i} kembali ke rumah setelah banjir surut pada Selasa pagi.</p>"
-        for i in range(12)
-    )
-    + "</article></body></html>"
-).encode()
+PAGE = FLOOD_PAGE
 
 
 def test_sigkill_of_ingest_leaves_no_worker_alive(prefect_server: ServerInfo, tmp_path: Path) -> None:
