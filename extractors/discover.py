@@ -300,13 +300,14 @@ def _declare_prefixes(data: bytes) -> bytes:
 
 
 class _Context:
-    __slots__ = ("document_url", "source_id", "tz", "seen")
+    __slots__ = ("document_url", "source_id", "tz", "seen", "skipped_links")
 
     def __init__(self, *, document_url: str, source_id: str | None, tz: ZoneInfo | None) -> None:
         self.document_url = document_url
         self.source_id = source_id
         self.tz = tz
         self.seen: set[str] = set()
+        self.skipped_links = 0  # links that are not http(s) URLs (javascript:, data:, ftp:, mailto:, invalid)
 
     def ref(
         self,
@@ -320,6 +321,8 @@ class _Context:
     ) -> ArticleRef | None:
         url = _resolve(href, base)
         if url is None:
+            if href and href.strip():
+                self.skipped_links += 1
             return None
         key = canonicalize_url(url)
         if key in self.seen:
@@ -337,11 +340,8 @@ class _Context:
 
 
 def _discovery(ctx: _Context, kind: DocumentKind, refs: Iterable[ArticleRef | None]) -> Discovery:
-    return Discovery(
-        document_url=ctx.document_url,
-        kind=kind,
-        refs=tuple(r for r in refs if r is not None),
-    )
+    found = tuple(r for r in refs if r is not None)  # the generator counts skipped links as it goes
+    return Discovery(document_url=ctx.document_url, kind=kind, refs=found, skipped_links=ctx.skipped_links)
 
 
 def _rss_refs(root: Element, ctx: _Context) -> Iterator[ArticleRef | None]:

@@ -394,6 +394,7 @@ def _per_source_rows(per_source: Mapping[str, RunCounts]) -> list[dict[str, Any]
                 "unchanged": c.unchanged,
                 "failed": c.failed,
                 "not_modified": c.not_modified,
+                "skipped_links": c.skipped_links,
                 "failure_kinds": c.kinds_text(),
             }
         )

@@ -220,6 +220,8 @@ def discover_documents(
                     FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None)
                 )
                 refs.extend(doc.refs)
+                if doc.skipped_links:
+                    add_to(out.per_source, key, RunCounts(skipped_links=doc.skipped_links))
                 children = [c for c in doc.child_sitemaps if c not in seen]
                 if since is not None and doc.child_lastmod:
                     old = {url for url, lastmod in doc.child_lastmod if lastmod < since}

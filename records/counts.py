@@ -26,6 +26,7 @@ COUNT_FIELDS = (
     "unchanged",
     "failed",
     "not_modified",
+    "skipped_links",
     "pages",
 )
 
@@ -43,6 +44,7 @@ class RunCounts:
     unchanged: int = 0  # articles fetched again and found the same
     failed: int = 0  # URLs (pages, feeds, sitemaps) that failed, one per URL
     not_modified: int = 0  # feeds and sitemaps that answered 304 Not Modified
+    skipped_links: int = 0  # links in feeds and sitemaps that are not http(s) URLs (javascript:, data:, ftp:)
     pages: int = 0  # stored pages parsed again (reparse)
     failure_kinds: tuple[tuple[ErrorClass, int], ...] = ()  # failures per error class, sorted
     error: str | None = None  # why this source could not be worked on at all, when known

@@ -69,6 +69,7 @@ class Discovery:
     child_sitemaps: tuple[str, ...] = ()  # sitemap index entries still to fetch
     child_lastmod: tuple[tuple[str, datetime], ...] = ()  # (child sitemap, its <lastmod>) where given
     error: str | None = None  # readable reason when the document could not be parsed
+    skipped_links: int = 0  # article links that are not http(s) URLs (javascript:, data:, ftp:, ...)
 
 
 @dataclass(frozen=True, slots=True)

@@ -384,3 +384,21 @@ def test_parse_url_list() -> None:
 def test_html_variants_are_named_as_html(body: bytes) -> None:
     d = parse_document(body, document_url=FEED_URL)
     assert d.error == "HTML page, not a feed or sitemap"
+
+
+def test_links_that_are_not_http_are_counted_not_dropped_silently() -> None:
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+    <item><title>a</title><link>https://example.id/berita/a.html</link></item>
+    <item><title>b</title><link>javascript:void(0)</link></item>
+    <item><title>c</title><link>data:text/html,hai</link></item>
+    <item><title>d</title><link>ftp://example.id/berita/d.txt</link></item>
+    <item><title>e</title><link>mailto:redaksi@example.id</link></item>
+    <item><title>f</title><link>/berita/f.html</link></item>
+    <item><title>g</title></item>
+    </channel></rss>"""
+    d = parse_document(body, document_url="https://example.id/feed/")
+    assert urls(d) == ["https://example.id/berita/a.html", "https://example.id/berita/f.html"]
+    assert d.skipped_links == 4  # an item without any link is not a skipped link
+    sitemap = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>https://example.id/a.html</loc></url><url><loc>ftp://example.id/b</loc></url></urlset>"""
+    assert parse_document(sitemap, document_url="https://example.id/sitemap.xml").skipped_links == 1

@@ -53,3 +53,17 @@ def test_dates_without_an_offset_are_read_in_the_source_zone_and_drive_the_max_a
     # the max age now sees the date-only listing
     assert [r.url.rsplit("/", 1)[1] for r in cut.refs] == ["baru.html"]
     assert cut.per_source["lokal"].too_old == 1
+
+
+def test_links_that_are_not_http_are_counted_for_their_source():
+    body = (
+        f"<?xml version='1.0'?><urlset {NS}>"
+        "<url><loc>/berita/a.html</loc></url><url><loc>javascript:void(0)</loc></url>"
+        "<url><loc>data:text/html,x</loc></url></urlset>"
+    ).encode()
+    with LocalSite() as site:
+        site.routes["/sitemap.xml"] = (200, {"Content-Type": "application/xml"}, body)
+        site.routes["/robots.txt"] = (404, {}, b"")
+        out = _discover(site, "Asia/Jakarta")
+    assert [r.url.rsplit("/", 1)[1] for r in out.refs] == ["a.html"]
+    assert (out.per_source["lokal"].discovered, out.per_source["lokal"].skipped_links) == (1, 2)
