@@ -291,15 +291,28 @@ def maintenance(
 ) -> dict[str, Any]:
     """Prune raw HTML older than ``raw_retention_days``, fetch-log rows older than
     ``fetch_log_retention_days``, rebuild the search index if articles changed, expire snapshots
-    older than ``snapshot_retention_days`` and compact the lake's files; then, on Sundays (or when
-    ``verify`` says so), read the whole warehouse and fail the run if anything is damaged."""
+    older than ``snapshot_retention_days`` and compact the lake's files.  On Sundays (or when ``verify``
+    says so) it first reads the whole warehouse, and fails the run without changing anything if
+    something is damaged."""
+    if verify is None:
+        verify = datetime.now(UTC).weekday() == VERIFY_WEEKDAY
+    # first: compaction rewrites files, and a damaged one would fail it with a less helpful error
+    checked = verify_task(warehouse_path) if verify else None
+    if checked is not None and not checked.ok:
+        create_markdown_artifact(
+            key="maintenance-summary",
+            markdown="# Warehouse maintenance\n\nNothing pruned or compacted: the warehouse is damaged.\n\n"
+            + verify_markdown(checked),
+            description="the warehouse is damaged",
+        )
+        raise WarehouseError(
+            f"the warehouse is damaged: {len(checked.damage)} file(s) cannot be read as the catalog records "
+            "them (`kabar verify` lists them and how to restore); nothing was pruned or compacted"
+        )
     report = prune_and_compact(
         warehouse_path, raw_retention_days, fetch_log_retention_days, rebuild_search, snapshot_retention_days
     )
     markdown = report_markdown(report)
-    if verify is None:
-        verify = datetime.now(UTC).weekday() == VERIFY_WEEKDAY
-    checked = verify_task(warehouse_path) if verify else None
     if checked is not None:
         markdown += "\n" + verify_markdown(checked)
     create_markdown_artifact(
@@ -307,11 +320,6 @@ def maintenance(
         markdown=markdown,
         description="raw_pages retention and table totals",
     )
-    if checked is not None and not checked.ok:
-        raise WarehouseError(
-            f"the warehouse is damaged: {len(checked.damage)} file(s) cannot be read as the catalog records "
-            "them (`kabar verify` lists them and how to restore)"
-        )
     return {
         "pruned_raw_pages": report.pruned_raw_pages,
         "pruned_fetches": report.pruned_fetches,

@@ -24,5 +24,6 @@ def test_maintenance_verifies_and_fails_on_damage(prefect_server: ServerInfo, tm
     damaged = maintenance(warehouse_path=str(lake), rebuild_search=False, verify=True, return_state=True)
     assert damaged.is_failed()
     assert "the warehouse is damaged: 1 file(s)" in (damaged.message or ""), damaged.message
+    assert "nothing was pruned or compacted" in (damaged.message or "")
     skipped = maintenance(warehouse_path=str(lake), rebuild_search=False, verify=False, return_state=True)
     assert skipped.is_completed()  # on other days the damage is not read (the weekly check finds it)
