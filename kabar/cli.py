@@ -29,6 +29,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from pipeline import interrupts
+
 DEFAULT_WAREHOUSE = "kabar.ducklake"
 LEGACY_DEFAULT = "kabar.duckdb"
 
@@ -770,25 +772,47 @@ def cmd_report(args: argparse.Namespace, which: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from records.errors import ParseError, WarehouseError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
-    # SIGTERM (a service manager, `kill`) ends a run the way Ctrl-C does: the run is closed as failed
-    # with the reason in runs.error, workers are stopped, and no traceback is printed
-    previous = signal.signal(signal.SIGTERM, _terminate) if args.command in _RUN_COMMANDS else None
+    # SIGTERM (a service manager, `kill`) ends a run the way Ctrl-C does: the run is closed as
+    # cancelled with the reason in runs.error, workers are stopped, and no traceback is printed.
+    # Both signals are noted in pipeline.interrupts first: one that lands inside a DuckDB query
+    # comes out as "RuntimeError: Query interrupted", and must still end as an interruption.
+    previous: dict[signal.Signals, Any] = {}
+    if args.command in _RUN_COMMANDS:
+        interrupts.clear()
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            previous[stop] = signal.signal(stop, interrupts.stop_handler)
     try:
-        return _dispatch(parser, args)
-    except KeyboardInterrupt as exc:
-        why = exc.args[0] if exc.args else "SIGINT"
+        return _run_command(parser, args)
+    except BaseException as exc:
+        why = interrupts.received()
+        if why is None and isinstance(exc, KeyboardInterrupt):
+            why = str(exc.args[0]) if exc.args else "SIGINT"
+        if why is None:
+            raise
         print(
             f"kabar: interrupted ({why}); a run in progress is recorded as cancelled in `kabar runs`",
             file=sys.stderr,
         )
         return 143 if why == "SIGTERM" else 130
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+
+
+_RUN_COMMANDS = frozenset({"demo", "ingest", "reparse"})
+
+
+def _run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Run the command; the errors a user can act on become one line and an exit code."""
+    from records.errors import ParseError, WarehouseError
+
+    try:
+        return _dispatch(parser, args)
     except WarehouseError as exc:  # an old .duckdb path, a catalog that cannot be opened, ...
         print(f"kabar: {exc}", file=sys.stderr)
         return 3
@@ -802,16 +826,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout at exit
         return 0
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-_RUN_COMMANDS = frozenset({"demo", "ingest", "reparse"})
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt("SIGTERM")
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

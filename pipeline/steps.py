@@ -18,6 +18,7 @@ from extractors.discover import parse_document, parse_url_list
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources, with_base
 from extractors.urls import canonicalize_url, url_host
+from pipeline import interrupts
 from records.counts import RunCounts, add_to
 from records.models import ArticleRef, FailureRow, FetchResult, SourceSpec
 
@@ -355,8 +356,13 @@ __all__ = [
 
 def ended_state(exc: BaseException) -> str:
     """``runs.state`` for a run that ended with ``exc``: ``cancelled`` when someone stopped it (SIGINT,
-    SIGTERM), else ``failed``."""
-    if isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "TerminationSignal":
+    SIGTERM), else ``failed``. A signal noted by :mod:`pipeline.interrupts` wins over whatever
+    exception it turned into (DuckDB turns it into ``RuntimeError: Query interrupted``)."""
+    if (
+        interrupts.received()
+        or isinstance(exc, KeyboardInterrupt)
+        or type(exc).__name__ == "TerminationSignal"
+    ):
         return "cancelled"
     return "failed"
 
@@ -368,6 +374,8 @@ def failure_reason(exc: BaseException, *, elapsed: float | None = None, limit: f
     than a timeout: ``elapsed`` and ``limit`` (the run's seconds so far and its limit) tell them apart."""
     if limit and elapsed is not None and elapsed >= limit * 0.98 and type(exc).__name__ == "CancelledError":
         return f"timed out: the run's time limit of {limit:g} s was reached"
+    if (why := interrupts.received()) is not None:
+        return f"interrupted ({why})"
     if isinstance(exc, KeyboardInterrupt):
         return f"interrupted ({exc.args[0] if exc.args else 'SIGINT'})"
     name = type(exc).__name__
