@@ -35,14 +35,13 @@ from prefect.utilities.annotations import quote
 
 import warehouse
 from fetchers import FetchConfig
-from flows.runtime import close_run, run_time_limit
+from flows.runtime import close_run, note_stored, prefect_answers, reconcile_flow_runs, run_time_limit
+from pipeline.discovery import DiscoverOutcome, discover_documents
 from pipeline.fetchloop import BackgroundFetcher
 from pipeline.progress import Progress, report
 from pipeline.settings import Settings, load_settings
 from pipeline.sources_file import user_sources_file
 from pipeline.steps import (
-    DiscoverOutcome,
-    discover_documents,
     ended_state,
     failure_reason,
     jobs_for_batch,
@@ -70,13 +69,28 @@ SUMMARY_COUNTS = tuple(name for name in COUNT_FIELDS if name not in ("too_old", 
 # fetcher already retries transient errors per request
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(
-    fetcher: BackgroundFetcher, specs: list[SourceSpec], feed_state: dict, since: datetime | None = None
+    fetcher: BackgroundFetcher,
+    specs: list[SourceSpec],
+    feed_state: dict,
+    since: datetime | None,
+    con: Any,
+    run_id: str,
 ) -> DiscoverOutcome:
-    outcome = discover_documents(fetcher, specs, feed_state, since=since)
+    """Discovery, streamed: the URLs listed are stored in the ledger chunk by chunk as the
+    documents are parsed (pending; URLs it already has are not written again)."""
+    outcome = discover_documents(
+        fetcher,
+        specs,
+        feed_state,
+        since=since,
+        record=lambda refs: warehouse.record_discovered(con, run_id, refs).new,
+    )
     logger = get_run_logger()
     logger.info(
-        "discovered %d article URLs from %d feed/sitemap documents (%d unchanged: 304), %d discovery errors",
-        len(outcome.refs),
+        "discovered %d article URLs (%d new) from %d feed/sitemap documents (%d unchanged: 304), "
+        "%d discovery errors",
+        outcome.listed,
+        outcome.new_urls,
         outcome.documents,
         outcome.not_modified,
         len(outcome.failures),
@@ -222,6 +236,7 @@ def ingest(
         warehouse.start_run(
             con, run_id=run_id, flow_run_id=flow_run_id, flow_name="ingest", parameters=params
         )
+        reconcile_flow_runs(con, run_id=run_id)
         state = "failed"
         error: str | None = None  # why it did not complete (runs.error)
         try:
@@ -232,9 +247,9 @@ def ingest(
                 # ---- discover
                 doc_urls = [u for s in specs for u in (*s.feeds, *s.sitemaps)]
                 feed_state = warehouse.get_feed_state(con, doc_urls) if not refresh else {}
-                outcome = discover_task(fetcher, _quoted(specs), feed_state, since)
+                outcome = discover_task(fetcher, _quoted(specs), feed_state, since, con, run_id)
                 warehouse.set_feed_state(con, outcome.feed_updates)
-                new_urls = warehouse.record_discovered(con, run_id, outcome.refs).new
+                new_urls = outcome.new_urls
                 if outcome.failures or outcome.fetches:
                     warehouse.load_batch(
                         con,
@@ -344,7 +359,14 @@ def ingest(
         "per_source": _per_source_rows(per_source),
         "warnings": source_warnings(per_source),
     }
-    _artifacts(summary, per_source, totals_row)
+    note_stored(summary)  # from here on the CLI waits on Prefect only for a bounded time
+    if prefect_answers():
+        _artifacts(summary, per_source, totals_row)
+    else:
+        logger.warning(
+            "the Prefect server does not answer: this run's summary artifacts and events are not "
+            "published (its data and its `runs` row are stored)"
+        )
     return summary
 
 
@@ -372,6 +394,8 @@ class _Progress:
             return
         described = f"batch {done}/{self.batches}: {note} of {self.urls} URLs"
         try:
+            if not prefect_answers():  # a dead server: not five retries with back-off per batch
+                raise ConnectionError("the Prefect server does not answer")
             update_progress_artifact(self.artifact_id, 100.0 * done / self.batches, description=described)
         except Exception as exc:
             get_run_logger().warning("progress artifact not updated: %s", exc)

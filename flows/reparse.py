@@ -18,7 +18,7 @@ from prefect.utilities.annotations import quote
 import warehouse
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources
-from flows.runtime import close_run, run_time_limit
+from flows.runtime import close_run, note_stored, reconcile_flow_runs, run_time_limit
 from pipeline.progress import Progress, report
 from pipeline.settings import load_settings
 from pipeline.sources_file import user_sources_file
@@ -72,6 +72,7 @@ def reparse(
             flow_name="reparse",
             parameters={"sources": sources, "duckdb_memory_limit": warehouse.current_memory_limit(con)},
         )
+        reconcile_flow_runs(con, run_id=run_id)
         state = "failed"
         error: str | None = None  # why it did not complete (runs.error)
         try:
@@ -109,4 +110,6 @@ def reparse(
         finally:
             close_run(con, run_id=run_id, state=state, totals=totals, per_source={}, error=error)
     counts = {k: getattr(totals, k) for k in ("pages", "new", "updated", "unchanged", "failed")}
-    return {"run_id": run_id, "state": state, "duration_s": round(time.monotonic() - t0, 2), **counts}
+    summary = {"run_id": run_id, "state": state, "duration_s": round(time.monotonic() - t0, 2), **counts}
+    note_stored(summary)  # from here on the CLI waits on Prefect only for a bounded time
+    return summary

@@ -24,6 +24,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -132,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit codes: 0 done; 1 the run or query failed (its error is printed and, for runs, stored in `runs`); "
         "2 usage error (also a missing or malformed sources file); 3 the warehouse cannot be opened or "
         "written (wrong path, old .duckdb file, catalog unreachable, disk full); 4 no Prefect server "
-        "answers (PREFECT_API_URL down, or the local one cannot start; nothing was run or created); "
+        "answers (PREFECT_API_URL down, or the local one cannot start; nothing was run or created; or it "
+        "stopped answering during the run: the run's work is stored); "
         "130 / 143 interrupted by SIGINT / SIGTERM (the run is recorded as cancelled, with the reason). "
         "A failure prints one line; KABAR_DEBUG=1 also prints its traceback.",
     )
@@ -381,6 +383,86 @@ def _port_of(api_url: str) -> int:
     return int(api_url.split(":")[-1].split("/")[0])
 
 
+@contextmanager
+def _bounded_prefect_wait(show: Callable[[dict[str, Any]], None]) -> Iterator[None]:
+    """Around a flow call: once the run's work is stored, wait on the Prefect server at most
+    ``KABAR_PREFECT_GRACE`` seconds more. If by then it does not answer, show the run's summary,
+    say what happened in one sentence and exit 4 at once (Prefect's client would otherwise retry
+    its calls and drain its queued logs and events for minutes). The flow run the dead server still
+    shows as Running is marked Crashed by the next run."""
+    import threading
+
+    from flows import runtime
+    from pipeline.settings import load_settings
+
+    grace = load_settings().prefect_grace
+    runtime.forget_stored()
+    finished = threading.Event()
+
+    def watch() -> None:
+        while not finished.is_set() and not runtime.wait_stored(0.5):
+            pass
+        down_since: float | None = None
+        while not finished.wait(1.0):
+            if runtime.prefect_answers():
+                down_since = None
+                _quiet_prefect_client(False)
+                continue
+            if down_since is None:
+                down_since = time.monotonic()
+                _quiet_prefect_client(True)  # its retries would print a screenful per queued event
+            if time.monotonic() - down_since >= grace:
+                _abandon_prefect(show)
+
+    watcher = threading.Thread(target=watch, name="kabar-prefect-grace", daemon=True)
+    watcher.start()
+    try:
+        yield
+    except Exception:
+        if runtime.stored_summary() is not None and not runtime.prefect_answers():
+            _abandon_prefect(show)
+        raise
+    finally:
+        finished.set()
+    if runtime.stored_summary() is not None and not runtime.prefect_answers():
+        _abandon_prefect(show)  # not even a clean return: the exit would drain Prefect's queues for minutes
+
+
+def _quiet_prefect_client(quiet: bool) -> None:
+    """Silence (or restore) the Prefect client's own loggers while its server does not answer.
+    (Disabled, not levelled: Prefect's internal loggers decide their level from a setting.)"""
+    for name in (
+        "prefect._internal.concurrency",
+        "prefect.events.clients",
+        "prefect.client",
+        "EventsWorker",
+        "APILogWorker",
+    ):
+        logging.getLogger(name).disabled = quiet
+
+
+def _abandon_prefect(show: Callable[[dict[str, Any]], None]) -> None:
+    """Show the stored run's summary, say that Prefect went away, and end the process with exit 4."""
+    from flows import runtime
+
+    summary = runtime.stored_summary() or {}
+    _quiet_prefect_client(True)
+    try:
+        show(summary)
+        print(
+            f"kabar: the Prefect server at {runtime.prefect_api_url()} stopped answering during the run. "
+            f"The run's work is stored in the warehouse (run {summary.get('run_id')}: "
+            f"{summary.get('state')}, see `kabar runs`); the Prefect UI shows its flow run as Running "
+            "until the next run, with the server back, marks it Crashed. Start the server again "
+            "(`kabar server start`, or the one PREFECT_API_URL names).",
+            file=sys.stderr,
+        )
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(4)
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -509,7 +591,7 @@ def cmd_ingest(args: argparse.Namespace, *, demo: bool = False) -> int:
                     urls_file=args.urls_file,
                     allowed_hosts=args.allowed_host,
                 )
-            with _terminal_progress("ingest"):
+            with _terminal_progress("ingest"), _bounded_prefect_wait(_print_summary):
                 summary = ingest(**what, **kwargs)
     except WarehouseError as exc:
         print(f"kabar: {exc}", file=sys.stderr)
@@ -667,15 +749,19 @@ def cmd_reparse(args: argparse.Namespace) -> int:
 
     _console_without_tracebacks()
 
-    with _terminal_progress("reparse"):
+    with _terminal_progress("reparse"), _bounded_prefect_wait(_print_json):
         summary = reparse(
             warehouse_path=str(warehouse),
             sources=args.source,
             workers=args.workers,
             sources_file=str(sources_file),
         )
-    print(json.dumps(summary, default=str, indent=2))
+    _print_json(summary)
     return 0
+
+
+def _print_json(summary: dict[str, Any]) -> None:
+    print(json.dumps(summary, default=str, indent=2))
 
 
 def cmd_shell(args: argparse.Namespace) -> int:

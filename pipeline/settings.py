@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     raw_retention_days: int = 90  # days of raw HTML kept for `kabar reparse` (0 = keep all)
     fetch_log_retention_days: int = 180  # days of fetch-attempt log rows (`fetches`) kept (0 = keep all)
     prefect_port: int = 4200
+    # once a run's work is stored, seconds to wait on a Prefect server that stopped answering before
+    # `kabar ingest`/`reparse` report it and exit 4 (Prefect's client would retry for minutes)
+    prefect_grace: float = 15.0
     # DuckDB memory cap while ingest/reparse load ("" or "0" = DuckDB's default, 80 % of RAM): above
     # it DuckDB spills not yet checkpointed data to <warehouse>.tmp/, so a long run's memory stays flat
     load_memory_limit: str = "96MB"

@@ -1,6 +1,5 @@
 """Plain-Python stage glue the Prefect flow calls (no Prefect here, so it is testable alone).
 
-discover_documents : feeds/sitemaps (conditional GET) -> ArticleRefs, feed-state updates, errors
 jobs_for_batch     : FetchResults -> PageJobs for the workers, FailureRows for failed fetches
 resolve_specs      : CLI/flow parameters -> the SourceSpecs of this run
 """
@@ -9,20 +8,17 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
-from extractors.discover import parse_document, parse_url_list
+from extractors.discover import parse_url_list
 from extractors.normalise import PageJob
 from extractors.sources import DEMO_SOURCES, load_sources, with_base
 from extractors.urls import canonicalize_url, url_host
 from pipeline import interrupts
-from records.counts import RunCounts, add_to
-from records.models import ArticleRef, FailureRow, FetchResult, SourceSpec
-
-MAX_SITEMAP_DOCUMENTS = 200  # per source per run: a guard against sitemap-index loops and fan-out
+from records.models import FailureRow, FetchResult, SourceSpec
 
 
 class Listed(Protocol):
@@ -36,39 +32,6 @@ class Listed(Protocol):
     def feed_title(self) -> str | None: ...
     @property
     def feed_language(self) -> str | None: ...
-
-
-class FetchesMany(Protocol):
-    def fetch_many(
-        self,
-        urls: Sequence[str],
-        *,
-        kind: Literal["page", "feed"] = ...,
-        conditional: Mapping[str, tuple[str | None, str | None]] | None = ...,
-    ) -> list[FetchResult]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class FeedStateUpdate:
-    document_url: str
-    etag: str | None
-    last_modified: str | None
-    status: int | None
-    error: str | None
-
-
-@dataclass
-class DiscoverOutcome:
-    refs: list[ArticleRef] = field(default_factory=list)
-    feed_updates: list[FeedStateUpdate] = field(default_factory=list)
-    failures: list[FailureRow] = field(default_factory=list)
-    fetches: list[FetchResult] = field(default_factory=list)
-    documents: int = 0
-    not_modified: int = 0
-    # per source: article URLs listed (discovered), documents answering 304 (not_modified), URLs dated
-    # before ``since`` (too_old), documents that failed (failed and their error classes)
-    per_source: dict[str, RunCounts] = field(default_factory=dict)
-    old_sitemaps: int = 0  # child sitemaps not fetched: their <lastmod> is before ``since``
 
 
 def source_key(source_id: str | None) -> str:
@@ -145,125 +108,6 @@ def resolve_specs(
             raise KeyError(f"unknown source id(s): {', '.join(missing)} (see seeds/sources.csv)")
         return [by_id[s] for s in sources]
     return [s for s in configured if s.source_id != "demo"]
-
-
-def discover_documents(
-    fetcher: FetchesMany,
-    specs: Sequence[SourceSpec],
-    feed_state: dict[str, tuple[str | None, str | None]],
-    *,
-    since: datetime | None = None,
-) -> DiscoverOutcome:
-    """Fetch every feed/sitemap of ``specs`` (conditionally) and parse them into article refs.
-
-    With ``since``, a sitemap index's children whose ``<lastmod>`` is older are not fetched (nothing
-    in them changed since), and refs the document dates before it are dropped; undated ones stay.
-    """
-    out = DiscoverOutcome()
-    now = datetime.now(UTC)
-    for spec in specs:
-        key = source_key(spec.source_id)
-        refs: list[ArticleRef] = [
-            ArticleRef(url=u, discovered_via="url", discovered_from="cli", source_id=spec.source_id)
-            for u in spec.urls
-        ]
-        seen: set[str] = set()
-        frontier = [u for u in (*spec.feeds, *spec.sitemaps)]
-        while frontier and len(seen) < MAX_SITEMAP_DOCUMENTS:
-            batch = [u for u in dict.fromkeys(frontier) if u not in seen][: MAX_SITEMAP_DOCUMENTS - len(seen)]
-            frontier = []
-            if not batch:
-                break
-            seen.update(batch)
-            results = fetcher.fetch_many(
-                batch, kind="feed", conditional={u: feed_state.get(u, (None, None)) for u in batch}
-            )
-            for res in results:
-                out.documents += 1
-                out.fetches.append(res)
-                if res.not_modified:
-                    out.not_modified += 1
-                    add_to(out.per_source, key, RunCounts(not_modified=1))
-                    out.feed_updates.append(
-                        FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None)
-                    )
-                    continue
-                if not res.ok:
-                    out.failures.append(
-                        FailureRow(
-                            res.url,
-                            spec.source_id,
-                            "discover",
-                            res.error_class or "fetch_error",
-                            res.error or "feed could not be fetched",
-                            res.transient,
-                            now,
-                        )
-                    )
-                    out.feed_updates.append(FeedStateUpdate(res.url, None, None, res.status, res.error))
-                    continue
-                doc = parse_document(
-                    res.body,
-                    document_url=res.final_url or res.url,
-                    source_id=spec.source_id,
-                    default_timezone=spec.timezone or None,  # dates without an offset: the source's zone
-                )
-                if doc.error:
-                    out.failures.append(
-                        FailureRow(
-                            res.url, spec.source_id, "discover", "malformed_feed", doc.error, False, now
-                        )
-                    )
-                    # forget the validators so a fixed document is fetched in full next time
-                    out.feed_updates.append(FeedStateUpdate(res.url, None, None, res.status, doc.error))
-                    continue
-                out.feed_updates.append(
-                    FeedStateUpdate(res.url, res.etag, res.last_modified, res.status, None)
-                )
-                refs.extend(doc.refs)
-                if doc.skipped_links:
-                    add_to(out.per_source, key, RunCounts(skipped_links=doc.skipped_links))
-                children = [c for c in doc.child_sitemaps if c not in seen]
-                if since is not None and doc.child_lastmod:
-                    old = {url for url, lastmod in doc.child_lastmod if lastmod < since}
-                    out.old_sitemaps += sum(1 for c in children if c in old)
-                    children = [c for c in children if c not in old]
-                frontier.extend(children)
-        # de-duplicate within the source by canonical URL, keeping the richest ref (with a date/title)
-        best: dict[str, ArticleRef] = {}
-        for r in refs:
-            try:
-                c = canonicalize_url(r.url)
-            except ValueError:
-                out.failures.append(
-                    FailureRow(
-                        r.url,
-                        spec.source_id,
-                        "discover",
-                        "invalid_url",
-                        f"not a valid http(s) URL: {r.url!r}",
-                        False,
-                        now,
-                    )
-                )
-                continue
-            prev = best.get(c)
-            if prev is None or (prev.published is None and r.published is not None):
-                best[c] = r
-        if since is not None:
-            old_refs = [c for c, r in best.items() if r.published is not None and r.published < since]
-            for c in old_refs:
-                del best[c]
-            add_to(out.per_source, key, RunCounts(too_old=len(old_refs)))
-        out.refs.extend(best.values())
-        add_to(out.per_source, key, RunCounts(discovered=len(best)))
-    for f in out.failures:
-        add_to(
-            out.per_source,
-            source_key(f.source_id),
-            RunCounts(failed=1) + RunCounts.of_failures([f.error_class]),
-        )
-    return out
 
 
 def jobs_for_batch(
@@ -344,9 +188,6 @@ def page_job(
 
 
 __all__ = [
-    "DiscoverOutcome",
-    "FeedStateUpdate",
-    "discover_documents",
     "jobs_for_batch",
     "page_job",
     "resolve_specs",

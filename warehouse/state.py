@@ -1,7 +1,8 @@
 """Run bookkeeping: the url_state ledger (crash safety), feed validators, runs, raw-page reads.
 
-The ledger contract: :func:`record_discovered` writes every discovered URL as ``pending`` in one
-transaction before anything is fetched; :func:`warehouse.load.load_batch` flips it to ``done`` or
+The ledger contract: :func:`record_discovered` writes every newly discovered URL as ``pending``
+(one transaction per chunk of discovery, URLs already in the ledger are not written again) before
+anything is fetched; :func:`warehouse.load.load_batch` flips it to ``done`` or
 ``failed`` in the transaction that loads its article or failure.  :func:`pending_urls` is what the
 next fetch works through, so a run killed at any point is resumed by the next one.
 """
@@ -111,22 +112,31 @@ SELECT r.canonical_url, r.url, r.source_id, 'pending', $now, NULL, 0, NULL, NULL
 FROM _kb_new r
 """
 
-_NOTE_DISCOVERED_SQL = "UPDATE runs SET discovered = $n WHERE run_id = $run_id"
+_NOTE_DISCOVERED_SQL = "UPDATE runs SET discovered = coalesce(discovered, 0) + $n WHERE run_id = $run_id"
 
 # later discoveries may know what the first one did not (a sitemap date, a feed title)
-_BACKFILL_SQL = """
-UPDATE url_state SET
-    source_id = coalesce(url_state.source_id, r.source_id),
-    feed_title = coalesce(url_state.feed_title, r.feed_title),
-    feed_published = coalesce(url_state.feed_published, r.feed_published),
-    feed_language = coalesce(url_state.feed_language, r.feed_language)
-FROM _kb_refs r
+_BACKFILL_WHERE = """
 WHERE url_state.canonical_url = r.canonical_url
   AND ((url_state.source_id IS NULL AND r.source_id IS NOT NULL)
        OR (url_state.feed_title IS NULL AND r.feed_title IS NOT NULL)
        OR (url_state.feed_published IS NULL AND r.feed_published IS NOT NULL)
        OR (url_state.feed_language IS NULL AND r.feed_language IS NOT NULL))
 """
+_NEEDS_BACKFILL_SQL = "SELECT count(*) FROM url_state, _kb_refs r" + _BACKFILL_WHERE
+_BACKFILL_SQL = (
+    """
+UPDATE url_state SET
+    source_id = coalesce(url_state.source_id, r.source_id),
+    feed_title = coalesce(url_state.feed_title, r.feed_title),
+    feed_published = coalesce(url_state.feed_published, r.feed_published),
+    feed_language = coalesce(url_state.feed_language, r.feed_language)
+FROM _kb_refs r"""
+    + _BACKFILL_WHERE
+)
+
+
+def _scalar(row: tuple[Any, ...] | None) -> Any:
+    return row[0] if row else None
 
 
 def record_discovered(
@@ -167,15 +177,19 @@ def record_discovered(
             fresh = pc.invert(
                 pc.is_in(refs_table["canonical_url"], value_set=pa.array(list(known), pa.string()))
             )
-            with registered(con, {"_kb_new": refs_table.filter(fresh)}):
-                con.execute(_INSERT_PENDING_SQL, {"now": datetime.now(UTC), "run_id": run_id})
-            if known:
+            new_refs = refs_table.filter(fresh)
+            # URLs the ledger already has are not written again: a chunk with nothing new and
+            # nothing to add to what is known writes nothing (no snapshot in the lake)
+            if new_refs.num_rows:
+                with registered(con, {"_kb_new": new_refs}):
+                    con.execute(_INSERT_PENDING_SQL, {"now": datetime.now(UTC), "run_id": run_id})
+                # The run's row counts what it added. That update also makes two runs that discover
+                # at the same moment conflict (the lake checks conflicts per table, and an update
+                # deletes): the later one retries, sees the other's ledger rows and does not add the
+                # same URL twice. Inserts alone never conflict on a PostgreSQL catalog.
+                con.execute(_NOTE_DISCOVERED_SQL, {"run_id": run_id, "n": new_refs.num_rows})
+            if known and _scalar(con.execute(_NEEDS_BACKFILL_SQL).fetchone()):
                 con.execute(_BACKFILL_SQL)
-            # The run's row records how many URLs it discovered. That update also makes two runs that
-            # discover at the same moment conflict (the lake checks conflicts per table, and an update
-            # deletes): the later one retries, sees the other's ledger rows and does not add the same
-            # URL twice. Inserts alone never conflict on a PostgreSQL catalog.
-            con.execute(_NOTE_DISCOVERED_SQL, {"run_id": run_id, "n": len(merged)})
         return known, counts
 
     known, counts = atomic(con, "record_discovered", body)
@@ -413,6 +427,28 @@ def start_run(
         )
 
     atomic(con, "start_run", body)
+
+
+_CLOSED_FLOW_RUNS_SQL = """
+SELECT flow_run_id, state FROM runs
+WHERE flow_run_id IS NOT NULL AND state <> 'running' AND run_id <> $run_id
+  AND started_at >= $since
+ORDER BY started_at DESC
+LIMIT $limit
+"""
+
+
+def closed_flow_runs(
+    con: duckdb.DuckDBPyConnection, *, exclude_run_id: str, days: int = 30, limit: int = 500
+) -> dict[str, str]:
+    """Prefect flow-run ids of the recent runs this warehouse has closed (completed, failed,
+    cancelled, or found crashed), with their state: the ones the Prefect server should not still
+    show as running. ``exclude_run_id`` is the caller's own run."""
+    rows = con.execute(
+        _CLOSED_FLOW_RUNS_SQL,
+        {"run_id": exclude_run_id, "since": datetime.now(UTC) - timedelta(days=days), "limit": limit},
+    ).fetchall()
+    return {str(flow_run_id): str(state) for flow_run_id, state in rows}
 
 
 def finish_run(

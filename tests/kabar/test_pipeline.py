@@ -1,4 +1,4 @@
-"""``pipeline.steps.discover_documents`` over a real loopback site with the real fetcher."""
+"""``pipeline.discovery.discover_documents`` over a real loopback site with the real fetcher."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fetchers import FetchConfig
+from pipeline.discovery import DiscoverOutcome, discover_documents
 from pipeline.fetchloop import BackgroundFetcher
-from pipeline.steps import DiscoverOutcome, discover_documents
 from records.models import SourceSpec
 from tests.support.localsite import LocalSite
 
@@ -67,3 +67,75 @@ def test_links_that_are_not_http_are_counted_for_their_source():
         out = _discover(site, "Asia/Jakarta")
     assert [r.url.rsplit("/", 1)[1] for r in out.refs] == ["a.html"]
     assert (out.per_source["lokal"].discovered, out.per_source["lokal"].skipped_links) == (1, 2)
+
+
+class _CountingFetcher:
+    """The real fetcher, noting how many documents each call asked for (held in memory at once)."""
+
+    def __init__(self, inner: BackgroundFetcher) -> None:
+        self.inner = inner
+        self.calls: list[int] = []
+
+    def fetch_many(self, urls, **kw):
+        self.calls.append(len(urls))
+        return self.inner.fetch_many(urls, **kw)
+
+
+def test_discovery_streams_a_big_sitemap_index_in_chunks_and_counts_it_exactly():
+    """A sitemap index of 12 children (2,500 URLs each) and a feed repeating some of them: the URLs
+    reach ``record`` in chunks no larger than asked, documents are fetched a few at a time, no
+    body is kept, and the source's count is of distinct URLs, duplicates across documents included."""
+    from pipeline.discovery import DOCUMENT_GROUP
+
+    children = 12
+    per_child = 2500
+    with LocalSite() as site:
+        index = "".join(f"<sitemap><loc>{site.url(f'/s{c}.xml')}</loc></sitemap>" for c in range(children))
+        site.routes["/sitemap.xml"] = (
+            200,
+            {"Content-Type": "application/xml"},
+            f"<?xml version='1.0'?><sitemapindex {NS}>{index}</sitemapindex>".encode(),
+        )
+        for c in range(children):
+            urls = "".join(
+                f"<url><loc>{site.url(f'/berita/{c * per_child + i}.html')}</loc></url>"
+                for i in range(per_child)
+            )
+            # each child also repeats two URLs of the first one (another section listing them)
+            urls += f"<url><loc>{site.url('/berita/0.html')}</loc></url>"
+            urls += f"<url><loc>{site.url('/berita/1.html?utm_source=x')}</loc></url>"
+            site.routes[f"/s{c}.xml"] = (
+                200,
+                {"Content-Type": "application/xml"},
+                f"<?xml version='1.0'?><urlset {NS}>{urls}</urlset>".encode(),
+            )
+        site.routes["/robots.txt"] = (404, {}, b"")
+        spec = SourceSpec(
+            source_id="lokal",
+            name="Lokal",
+            homepage=site.url("/"),
+            sitemaps=(site.url("/sitemap.xml"),),
+            language="id",
+            timezone="Asia/Jakarta",
+        )
+        chunks: list[int] = []
+        stored: set[str] = set()
+
+        def record(refs) -> int:
+            chunks.append(len(refs))
+            fresh = {r.url.split("?")[0] for r in refs} - stored
+            stored.update(fresh)
+            return len(fresh)
+
+        config = FetchConfig(user_agent="KabarTest/1.0", allowed_hosts=frozenset({f"127.0.0.1:{site.port}"}))
+        with BackgroundFetcher(config) as inner:
+            fetcher = _CountingFetcher(inner)
+            out = discover_documents(fetcher, [spec], {}, record=record, chunk=1000)
+    total = children * per_child
+    assert out.refs == []  # nothing collected: all went to record
+    assert max(chunks) <= 1000 and sum(chunks) >= total
+    assert len(stored) == total and out.new_urls == total
+    assert out.per_source["lokal"].discovered == total == out.listed
+    assert out.documents == children + 1
+    assert max(fetcher.calls) <= DOCUMENT_GROUP and sum(fetcher.calls) == children + 1
+    assert all(f.body == b"" and f.text is None for f in out.fetches)  # the fetch log needs no body

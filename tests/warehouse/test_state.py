@@ -268,3 +268,26 @@ def test_a_run_that_did_not_complete_says_why(db_path, seeds_dir) -> None:
     assert ended_state(TimeoutError()) == ended_state(ValueError()) == "failed"
     assert failure_reason(ValueError("bad row")) == "ValueError: bad row"
     assert failure_reason(TimeoutError()).startswith("timed out")
+
+
+def test_a_known_url_listed_again_writes_nothing(con, make_ref) -> None:
+    """Discovery on a schedule lists the same URLs run after run: a chunk whose URLs the ledger
+    already has (with nothing new to add to them) commits no change, so the lake gains no snapshot."""
+    from warehouse.connection import ALIAS
+
+    def snapshots() -> int:
+        return con.execute(f"SELECT count(*) FROM ducklake_snapshots('{ALIAS}')").fetchone()[0]
+
+    warehouse.start_run(con, run_id="r1", flow_name="ingest", flow_run_id=None, parameters={})
+    refs = [make_ref(i) for i in range(1, 6)]
+    assert warehouse.record_discovered(con, "r1", refs).new == 5
+    before = snapshots()
+    again = warehouse.record_discovered(con, "r1", refs)
+    assert (again.new, again.still_pending) == (0, 5)
+    assert snapshots() == before
+    # what a later listing does add (the feed's language) is still written, and only then
+    warehouse.record_discovered(con, "r1", [make_ref(1, language="id")])
+    assert snapshots() == before + 1
+    # the run's row counts the URLs it added, chunk after chunk
+    warehouse.record_discovered(con, "r1", [make_ref(6), make_ref(7)])
+    assert one(con.execute("SELECT discovered FROM runs WHERE run_id = 'r1'")) == (7,)
