@@ -127,6 +127,7 @@ def test_id_corpus_full_texts() -> None:
     assert not wrong, wrong
 
 
+@pytest.mark.serial
 @pytest.mark.skipif(
     not CORPUS.exists(),
     reason="../shared/corpus/id-articles.jsonl is not here: parse speed on it was not checked",

@@ -84,6 +84,7 @@ def test_empty_text() -> None:
     assert find_date_mentions("", reference=datetime(2024, 1, 1), tz="UTC") == ()
 
 
+@pytest.mark.serial
 @pytest.mark.skipif(
     not (SHARED / "corpus" / "id-articles.jsonl").exists(), reason="/work/shared corpus absent"
 )

@@ -34,7 +34,7 @@ from tests.fetchers.serving import (
     stream_until_close,
 )
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [pytest.mark.timeout(60), pytest.mark.serial]
 TEXT_HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 

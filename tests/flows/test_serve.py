@@ -23,6 +23,8 @@ from kabar.server import ServerInfo
 from tests.support.db import one
 from tests.support.procs import stop_group
 
+pytestmark = pytest.mark.serial
+
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 

@@ -14,12 +14,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import warehouse
 from kabar.server import ServerInfo
 from tests.support.db import one
 from tests.support.localsite import LocalSite
 from tests.support.pages import FLOOD_PAGE, stalling_sitemap
 from tests.support.procs import stop_group
+
+pytestmark = pytest.mark.serial
 
 PAGE = FLOOD_PAGE
 

@@ -12,10 +12,13 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import psutil
+import pytest
 
 from kabar.server import ServerInfo
 from tests.support.localsite import LocalSite
 from tests.support.pages import FLOOD_PAGE
+
+pytestmark = pytest.mark.serial
 
 PAGE = FLOOD_PAGE
 

@@ -297,6 +297,7 @@ def test_shell_attaches_the_lake_read_only(tmp_path):
     assert ran.stdout.strip().splitlines()[-1] == "7"
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("how", ["refused", "silent"])
 def test_a_prefect_server_that_does_not_answer_stops_a_run_before_anything_is_created(tmp_path, how):
     """PREFECT_API_URL names a dead server (nothing listening) or a hung one (accepts, never answers):

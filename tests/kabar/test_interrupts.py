@@ -19,6 +19,8 @@ import pytest
 from pipeline import interrupts
 from pipeline.steps import ended_state, failure_reason
 
+pytestmark = pytest.mark.serial
+
 
 @pytest.fixture
 def stop_handler() -> Iterator[None]:

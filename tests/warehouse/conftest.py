@@ -29,30 +29,69 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "wh" / "kabar.ducklake"
 
 
-@pytest.fixture
-def seeds_dir(tmp_path: Path) -> Path:
-    """A small seeds directory (sources + agencies) written by the test, not the repo's."""
-    d = tmp_path / "seeds"
-    d.mkdir()
-    (d / "sources.csv").write_text(
-        "source_id,name,outlet,homepage,feeds,sitemaps,language,country,timezone,notes\n"
-        "egindo,EGINDO.co,EGINDO.co,https://www.egindo.co/,https://www.egindo.co/feed/,"
-        "https://www.egindo.co/sitemap_index.xml,id,ID,Asia/Jakarta,extra column\n"
-        'cna,CNA,CNA,https://www.channelnewsasia.com/,"https://a.example/rss|https://b.example/rss",,en,SG,'
-        "Asia/Singapore,\n",
-        encoding="utf-8",
-    )
-    (d / "agencies.csv").write_text(
-        "canonical,aliases,country,kind,domains,slot_only_aliases,credit_slot_only\n"
-        "Antara,Antara|ANTARA News|Kantor Berita Antara,ID,agency,antaranews.com,ANT,false\n"
-        "AFP,AFP|Agence France-Presse,FR,agency,afp.com,,\n",
-        encoding="utf-8",
-    )
+_SOURCES_CSV = (
+    "source_id,name,outlet,homepage,feeds,sitemaps,language,country,timezone,notes\n"
+    "egindo,EGINDO.co,EGINDO.co,https://www.egindo.co/,https://www.egindo.co/feed/,"
+    "https://www.egindo.co/sitemap_index.xml,id,ID,Asia/Jakarta,extra column\n"
+    'cna,CNA,CNA,https://www.channelnewsasia.com/,"https://a.example/rss|https://b.example/rss",,en,SG,'
+    "Asia/Singapore,\n"
+)
+_AGENCIES_CSV = (
+    "canonical,aliases,country,kind,domains,slot_only_aliases,credit_slot_only\n"
+    "Antara,Antara|ANTARA News|Kantor Berita Antara,ID,agency,antaranews.com,ANT,false\n"
+    "AFP,AFP|Agence France-Presse,FR,agency,afp.com,,\n"
+)
+
+
+def _write_seeds(d: Path) -> Path:
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "sources.csv").write_text(_SOURCES_CSV, encoding="utf-8")
+    (d / "agencies.csv").write_text(_AGENCIES_CSV, encoding="utf-8")
     return d
 
 
 @pytest.fixture
-def con(db_path: Path, seeds_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def seeds_dir(tmp_path: Path) -> Path:
+    """A small seeds directory (sources + agencies) written by the test, not the repo's."""
+    return _write_seeds(tmp_path / "seeds")
+
+
+@pytest.fixture(scope="session")
+def _template_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated warehouse with the test seeds loaded, made once per session (about 2 s each)."""
+    root = tmp_path_factory.mktemp("template-lake")
+    lake = root / "wh" / "kabar.ducklake"
+    with warehouse.open_warehouse(lake, seeds_dir=_write_seeds(root / "seeds")):
+        pass
+    return lake
+
+
+def copy_lake(template: Path, target: Path) -> Path:
+    """A copy of the SQLite-catalog lake ``template`` at ``target`` (its data folder beside it).
+    The catalog records its data folder's absolute path: the copy's is rewritten to its own."""
+    import shutil
+    import sqlite3
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(template, target)
+    data = template.with_name(template.name + ".files")
+    shutil.copytree(data, target.with_name(target.name + ".files"))
+    catalog = sqlite3.connect(target)
+    try:
+        catalog.execute(
+            "UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path'",
+            (str(target.with_name(target.name + ".files")) + os.sep,),
+        )
+        catalog.commit()
+    finally:
+        catalog.close()
+    return target
+
+
+@pytest.fixture
+def con(db_path: Path, seeds_dir: Path, _template_lake: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A fresh warehouse (a copy of the session's migrated, seeded template), opened as Kabar does."""
+    copy_lake(_template_lake, db_path)
     with warehouse.open_warehouse(db_path, seeds_dir=seeds_dir) as c:
         yield c
 

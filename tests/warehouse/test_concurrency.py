@@ -14,6 +14,8 @@ import warehouse
 from records.errors import WarehouseError
 from tests.support.db import one
 
+pytestmark = pytest.mark.serial
+
 HOLD = textwrap.dedent(
     """
     import sys, time
