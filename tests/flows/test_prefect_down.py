@@ -26,7 +26,7 @@ import warehouse
 from kabar.server import ensure_server, free_port, server_env, stop_server
 from tests.support.localsite import LocalSite
 
-pytestmark = [pytest.mark.slow, pytest.mark.serial]
+pytestmark = pytest.mark.slow
 
 PAGES = 16
 GRACE = 5
