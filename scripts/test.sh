@@ -32,7 +32,7 @@ fi
 # Prefect scheduler) one at a time, on a machine nothing else of the suite is using.
 status=0
 echo "==> phase 1 of 2: tests not marked serial, two workers"
-.venv/bin/python -m pytest -n 2 -m "not network and not serial" || status=$?
+.venv/bin/python -m pytest -n 2 --dist worksteal -m "not network and not serial" || status=$?
 echo "==> phase 2 of 2: tests marked serial, one at a time"
 .venv/bin/python -m pytest -m "not network and serial" || { s=$?; [ "$status" -ne 0 ] || status=$s; }
 exit "$status"

@@ -34,7 +34,7 @@ from tests.fetchers.serving import (
     stream_until_close,
 )
 
-pytestmark = [pytest.mark.timeout(60), pytest.mark.serial]
+pytestmark = pytest.mark.timeout(60)
 TEXT_HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
@@ -67,6 +67,7 @@ def test_persistent_502_gives_up_after_retries() -> None:
     assert "3 attempts" in (r.error or "")
 
 
+@pytest.mark.serial
 def test_429_retry_after_is_waited_then_ok() -> None:
     with Site({"/p": sequence((429, {"Retry-After": "1"}, b""), (200, TEXT_HTML, HTML))}) as site:
         t0 = time.monotonic()
@@ -77,6 +78,7 @@ def test_429_retry_after_is_waited_then_ok() -> None:
     assert elapsed >= 0.95, f"Retry-After: 1 not honoured ({elapsed:.2f}s)"
 
 
+@pytest.mark.serial
 def test_retry_after_beyond_backoff_max_is_left_for_a_later_run() -> None:
     with Site({"/p": (503, {"Retry-After": "120"}, b"")}) as site:
         t0 = time.monotonic()
@@ -100,6 +102,7 @@ def test_permanent_client_errors_are_not_retried(status: int) -> None:
 # -- time ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.serial
 def test_slow_headers_time_out_and_are_retried() -> None:
     with Site({"/p": sleep_then(4.0)}) as site:
         t0 = time.monotonic()
@@ -111,6 +114,7 @@ def test_slow_headers_time_out_and_are_retried() -> None:
     assert_sentence(r.error)
 
 
+@pytest.mark.serial
 def test_stall_mid_body_is_cut() -> None:
     with Site({"/p": stall_mid_body(b"<html><body>" + b"x" * 1000, stall=5.0, promised=100_000)}) as site:
         t0 = time.monotonic()
@@ -121,6 +125,7 @@ def test_stall_mid_body_is_cut() -> None:
     assert elapsed < 3.5  # the server would stall 5 s
 
 
+@pytest.mark.serial
 def test_dribbling_server_is_cut_by_the_total_deadline() -> None:
     # every gap (0.1 s) is under the read timeout; only the per-attempt deadline can stop it
     with Site({"/p": dribble(every=0.1, for_seconds=6.0)}) as site:

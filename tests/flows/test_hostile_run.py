@@ -20,39 +20,11 @@ import pytest
 
 import warehouse
 from tests.support.localsite import LocalSite
+from tests.support.pages import news_page, slow_page
 
 pytestmark = pytest.mark.slow
 
 GOOD = 24
-
-
-def _page(i: int) -> bytes:
-    paras = "".join(
-        f"<p>Paragraf {j} dari berita nomor {i}: pemerintah kota mengumumkan rencana baru untuk "
-        f"memperbaiki jalan dan jembatan di wilayah timur, kata pejabat setempat kepada wartawan.</p>"
-        for j in range(8)
-    )
-    return (
-        f"<!doctype html><html lang='id'><head><meta charset='utf-8'><title>Berita {i}</title>"
-        f"<meta property='article:published_time' content='2024-11-{10 + i % 5:02d}T08:00:00+07:00'></head>"
-        f"<body><nav>Beranda | Nasional</nav><article><h1>Berita {i}</h1>"
-        f"<p>JAKARTA (ANTARA) - Berita nomor {i} terbit pada Selasa (12/11/2024).</p>{paras}</article>"
-        f"<footer>Hak cipta</footer></body></html>"
-    ).encode()
-
-
-def _slow(body: bytes, delay: float, gate: threading.Event | None = None):
-    def handler(h):
-        if gate is not None:
-            gate.wait(timeout=120)
-        time.sleep(delay)
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html; charset=utf-8")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
-    return handler
 
 
 def _reset(h):
@@ -89,7 +61,7 @@ def _site(delay: float, gate: threading.Event | None = None) -> LocalSite:
     site = LocalSite()
     good = [f"/berita/{i}.html" for i in range(GOOD)]
     for i, p in enumerate(good):
-        site.routes[p] = _slow(_page(i), delay, gate)
+        site.routes[p] = slow_page(news_page(i), delay, gate)
     site.routes.update(BAD)
     # the same article twice more, differing only by tracking parameters / fragment
     paths = [*good, *BAD, "/berita/0.html?utm_source=x&fbclid=y", "/berita/1.html#comments"]

@@ -25,6 +25,7 @@ import pytest
 import warehouse
 from kabar.server import ensure_server, free_port, server_env, stop_server
 from tests.support.localsite import LocalSite
+from tests.support.pages import news_page, slow_page
 
 pytestmark = pytest.mark.slow
 
@@ -32,35 +33,11 @@ PAGES = 16
 GRACE = 5
 
 
-def _page(i: int) -> bytes:
-    para = "".join(
-        f"<p>Paragraf {j} berita nomor {i}: pemerintah kota mengumumkan rencana baru untuk memperbaiki "
-        f"jalan dan jembatan di wilayah timur, kata pejabat setempat kepada wartawan.</p>"
-        for j in range(8)
-    )
-    return (
-        f"<!doctype html><html lang='id'><head><meta charset='utf-8'><title>Berita {i}</title></head>"
-        f"<body><article><h1>Berita {i}</h1>{para}</article></body></html>"
-    ).encode()
-
-
-def _slow(body: bytes, delay: float):
-    def handler(h):
-        time.sleep(delay)
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html; charset=utf-8")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
-    return handler
-
-
 def _site() -> LocalSite:
     site = LocalSite()
     paths = [f"/berita/{i}.html" for i in range(PAGES)]
     for i, p in enumerate(paths):
-        site.routes[p] = _slow(_page(i), 0.25)
+        site.routes[p] = slow_page(news_page(i), 0.25)
     items = "".join(f"<item><title>{p}</title><link>{site.url(p)}</link></item>" for p in paths)
     site.routes["/feed.xml"] = (
         200,

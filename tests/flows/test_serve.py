@@ -23,8 +23,6 @@ from kabar.server import ServerInfo
 from tests.support.db import one
 from tests.support.procs import stop_group
 
-pytestmark = pytest.mark.serial
-
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
@@ -253,6 +251,7 @@ def _completed_runs(deployment_name: str) -> list[Any]:
         )
 
 
+@pytest.mark.serial
 @pytest.mark.slow
 def test_serve_runs_scheduled_maintenance(prefect_server: ServerInfo, tmp_path: Path) -> None:
     from prefect import get_client
@@ -307,6 +306,7 @@ def test_serve_runs_scheduled_maintenance(prefect_server: ServerInfo, tmp_path: 
     assert any("pruned **1** raw_pages rows" in str(a.data) for a in arts)
 
 
+@pytest.mark.serial
 @pytest.mark.slow
 def test_kabar_serve_demo_runs_scheduled_ingests(prefect_server: ServerInfo, tmp_path: Path) -> None:
     """`kabar serve --demo` (the CLI) schedules the real ingest flow; two scheduled runs complete and the

@@ -23,8 +23,6 @@ from tests.support.localsite import LocalSite
 from tests.support.pages import FLOOD_PAGE, stalling_sitemap
 from tests.support.procs import stop_group
 
-pytestmark = pytest.mark.serial
-
 PAGE = FLOOD_PAGE
 
 
@@ -119,6 +117,7 @@ sys.exit(serve_command(Path(sys.argv[1]), interval_minutes=0.05, maintenance_cro
 """
 
 
+@pytest.mark.serial
 def test_a_hung_scheduled_run_times_out_and_a_later_scheduled_run_goes(
     prefect_server: ServerInfo, tmp_path: Path
 ) -> None:

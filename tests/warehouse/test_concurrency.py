@@ -14,8 +14,6 @@ import warehouse
 from records.errors import WarehouseError
 from tests.support.db import one
 
-pytestmark = pytest.mark.serial
-
 HOLD = textwrap.dedent(
     """
     import sys, time
@@ -43,6 +41,7 @@ def _wait_for_line(proc, expected: str, timeout: float = 60.0) -> None:
     raise AssertionError(f"helper did not print {expected!r}")
 
 
+@pytest.mark.serial
 def test_readers_and_a_second_writer_do_not_wait_for_an_open_writer(
     db_path: Path, seeds_dir: Path, python_proc, make_article
 ) -> None:
@@ -65,6 +64,7 @@ def test_readers_and_a_second_writer_do_not_wait_for_an_open_writer(
         holder.wait()
 
 
+@pytest.mark.serial
 def test_a_reader_inside_a_transaction_never_blocks_the_writer(
     db_path: Path, seeds_dir: Path, make_article
 ) -> None:
